@@ -1,0 +1,68 @@
+package dev.imagestorage.policy;
+
+import java.util.List;
+
+/**
+ * The image name rule: 1 to 255 characters, each a printable one-byte ASCII character from '!' (0x21) to '~' (0x7E).
+ * So no space, no control character and nothing outside ASCII.
+ */
+final class NameRule {
+    static final int MAX_LENGTH = 255;
+    private static final char FIRST_ALLOWED = '!';
+    private static final char LAST_ALLOWED = '~';
+
+    private NameRule() {}
+
+    static void check(String name, List<Reason> reasons) {
+        int length = name.codePointCount(0, name.length());
+        if (length == 0 || length > MAX_LENGTH) {
+            reasons.add(Reason.deny(ReasonCode.NAME_LENGTH,
+                    "name has " + length + " characters; it must have 1 to " + MAX_LENGTH));
+        }
+
+        int position = 1;
+        for (int i = 0; i < name.length(); position++) {
+            int codePoint = name.codePointAt(i);
+            if (codePoint < FIRST_ALLOWED || codePoint > LAST_ALLOWED) {
+                reasons.add(Reason.deny(ReasonCode.NAME_CHARACTER,
+                        "name '" + printable(name) + "' has " + describe(codePoint) + " at position " + position
+                                + "; each character must be a printable ASCII character from '!' (0x21) to '~'"
+                                + " (0x7E), so no space, control character or non-ASCII character"));
+                return;
+            }
+            i += Character.charCount(codePoint);
+        }
+    }
+
+    /** Describes a code point by its number and, for the common cases, its name. */
+    static String describe(int codePoint) {
+        String number = String.format("U+%04X", codePoint);
+        return switch (codePoint) {
+            case ' ' -> "a space (" + number + ")";
+            case '\t' -> "a tab (" + number + ")";
+            case '\n', '\r' -> "a line break (" + number + ")";
+            case 0 -> "a NUL character (" + number + ")";
+            default -> {
+                if (codePoint < 0x20 || codePoint == 0x7f) {
+                    yield "a control character (" + number + ")";
+                }
+                yield "the non-ASCII character '" + new String(Character.toChars(codePoint)) + "' (" + number + ")";
+            }
+        };
+    }
+
+    private static String printable(String name) {
+        StringBuilder out = new StringBuilder();
+        name.codePoints().limit(80).forEach(c -> {
+            if (c < 0x20 || c == 0x7f) {
+                out.append(String.format("\\u%04X", c));
+            } else {
+                out.appendCodePoint(c);
+            }
+        });
+        if (name.codePointCount(0, name.length()) > 80) {
+            out.append("...");
+        }
+        return out.toString();
+    }
+}
