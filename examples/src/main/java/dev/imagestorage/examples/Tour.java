@@ -1,0 +1,301 @@
+package dev.imagestorage.examples;
+
+import com.google.common.hash.Hashing;
+import com.google.common.hash.HashingInputStream;
+import com.google.common.io.ByteStreams;
+import dev.imagestorage.ImageStorageException;
+import dev.imagestorage.OperationDeniedException;
+import dev.imagestorage.UploadRejectedException;
+import dev.imagestorage.fs.FileSystemStorage;
+import dev.imagestorage.model.Caller;
+import dev.imagestorage.model.ContractId;
+import dev.imagestorage.model.CopyJob;
+import dev.imagestorage.model.DiskFormat;
+import dev.imagestorage.model.Image;
+import dev.imagestorage.model.Origin;
+import dev.imagestorage.model.RegionId;
+import dev.imagestorage.model.RegisterRequest;
+import dev.imagestorage.model.Tenant;
+import dev.imagestorage.model.TenantId;
+import dev.imagestorage.policy.Decision;
+import dev.imagestorage.service.ImageService;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * A walk through the SDK on the filesystem store: two contracts with tenants in JP1 and JP2, a template and an ISO
+ * image uploaded from real image files, a share, a copy, the steps the rules forbid, and a verified download.
+ *
+ * <p>Run it with {@code mvn -B -q install -DskipTests && mvn -B -q -pl examples exec:java}; see {@link #USAGE}.
+ */
+public final class Tour {
+    static final String USAGE = String.join(System.lineSeparator(),
+            "usage: tour [--store DIR] [IMAGE_FILE ...]",
+            "  --store DIR   folder for the filesystem store; it must be new or empty.",
+            "                Default: a new folder under the system temporary folder.",
+            "  IMAGE_FILE    your own image to use instead of a bundled one: a .qcow2 or .raw/.img file",
+            "                replaces the template, a .iso file replaces the ISO image.",
+            "  --help        print this text.");
+
+    private static final String BUNDLED_TEMPLATE = "/images/demo-template.qcow2";
+    private static final String BUNDLED_ISO = "/images/demo-installer.iso";
+
+    private final PrintStream out;
+
+    private Tour(PrintStream out) {
+        this.out = out;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /**
+     * Runs the tour and returns the process exit code: 0 on success, 2 for a bad argument or input file, 1 when the
+     * tour itself failed. Errors are printed to {@code err} as one line, without a stack trace.
+     */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        TourOptions options;
+        try {
+            options = TourOptions.parse(args);
+        } catch (InputException e) {
+            err.println("tour: error: " + e.getMessage());
+            return 2;
+        } catch (IllegalArgumentException e) {
+            err.println("tour: " + e.getMessage());
+            err.println(USAGE);
+            return 2;
+        }
+        if (options.help()) {
+            out.println(USAGE);
+            return 0;
+        }
+
+        try {
+            Path store = options.store().isPresent() ? prepareStore(options.store().get()) : newStoreFolder();
+            new Tour(out).walk(store, options.template(), options.iso());
+            return 0;
+        } catch (InputException e) {
+            err.println("tour: error: " + e.getMessage());
+            return 2;
+        } catch (ImageStorageException | IOException | UncheckedIOException e) {
+            err.println("tour: failed: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private void walk(Path storeFolder, Optional<ImageSource> ownTemplate, Optional<ImageSource> ownIso)
+            throws IOException {
+        ImageSource template = ownTemplate.orElse(ImageSource.bundled(BUNDLED_TEMPLATE, DiskFormat.QCOW2));
+        ImageSource iso = ownIso.orElse(ImageSource.bundled(BUNDLED_ISO, DiskFormat.ISO));
+
+        try (FileSystemStorage storage = FileSystemStorage.open(storeFolder)) {
+            ImageService service = ImageService.builder().storage(storage).build();
+            out.println("Image Storage SDK tour, store folder: " + storeFolder);
+
+            section("1. Contracts and tenants");
+            Tenant acmeJp1 = addTenant(service, "acme", "acme-jp1", "JP1");
+            Tenant acmeJp2 = addTenant(service, "acme", "acme-jp2", "JP2");
+            Tenant globexJp1 = addTenant(service, "globex", "globex-jp1", "JP1");
+            Tenant globexJp2 = addTenant(service, "globex", "globex-jp2", "JP2");
+            Caller acme = Caller.of(acmeJp1.id(), acmeJp2.id());
+            Caller globex = Caller.of(globexJp1.id());
+
+            section("2. Register and upload a template and an ISO image");
+            Image templateImage = registerAndUpload(service, acme,
+                    RegisterRequest.template("demo-template", template.format()).minDiskGb(1).minMemoryMb(512)
+                            .tag("tour").protect().build(),
+                    template);
+            Image isoImage = registerAndUpload(service, acme,
+                    RegisterRequest.iso("demo-installer").tag("tour").build(), iso);
+
+            section("3. Share the template with " + globexJp1.id() + " (other contract, same region)");
+            service.addMember(acme, templateImage.id(), globexJp1.id());
+            out.println("  " + acmeJp1.id() + " added " + globexJp1.id() + " as a member: PENDING");
+            out.println("  " + globexJp1.id() + " sees before accepting: " + names(service.listImages(globex)));
+            service.accept(globex, templateImage.id(), globexJp1.id());
+            out.println("  " + globexJp1.id() + " accepted");
+            out.println("  " + globexJp1.id() + " sees after accepting:  " + names(service.listImages(globex)));
+
+            section("4. Copy the template to " + acmeJp2.id() + " (same contract, region JP2)");
+            CopyJob job = service.copy(acme, templateImage.id(), acmeJp2.id());
+            Image copy = service.image(Caller.of(acmeJp2.id()), job.destination());
+            out.println("  job " + job.id() + ": " + job.status() + ", " + job.percentDone() + "% ("
+                    + job.bytesDone() + " of " + job.bytesTotal() + " bytes)");
+            out.println("  " + acmeJp2.id() + " now owns image " + copy.id() + " in " + copy.region() + ": "
+                    + copy.status() + ", SHA-256 " + copy.sha256().orElse("?"));
+
+            section("5. Steps the rules forbid");
+            Image derived = registerAndUpload(service, acme,
+                    RegisterRequest.template("captured-from-official", template.format())
+                            .origin(Origin.DERIVED_FROM_OFFICIAL).build(),
+                    template);
+            explain("share the template with " + globexJp2.id() + " in another region",
+                    service.checkAddMember(acme, templateImage.id(), globexJp2.id()));
+            explain("copy the template to " + globexJp1.id() + " of another contract",
+                    service.checkCopy(Caller.of(acmeJp1.id(), globexJp1.id()), templateImage.id(), globexJp1.id()));
+            explain("delete the protected template", service.checkDelete(acme, templateImage.id()));
+            explain("download an image derived from an official image",
+                    service.checkDownload(acme, derived.id()));
+            try {
+                service.delete(acme, templateImage.id());
+                throw new IllegalStateException("the protected template was deleted");
+            } catch (OperationDeniedException e) {
+                out.println("  acting anyway throws " + e.getClass().getSimpleName() + " with the same decision");
+            }
+
+            section("6. Download the template and compare checksums");
+            Path downloaded = Files.createTempFile("tour-download-", "." + template.format().label());
+            try {
+                try (OutputStream file = Files.newOutputStream(downloaded)) {
+                    service.download(acme, templateImage.id(), file);
+                }
+                String original = template.sha256();
+                String received = com.google.common.io.Files.asByteSource(downloaded.toFile())
+                        .hash(Hashing.sha256()).toString();
+                out.println("  original   " + original + "  " + template.label());
+                out.println("  downloaded " + received + "  " + Files.size(downloaded) + " bytes");
+                if (!original.equals(received)) {
+                    throw new IllegalStateException("the downloaded bytes differ from the original");
+                }
+                out.println("  the SHA-256 checksums match");
+            } finally {
+                Files.deleteIfExists(downloaded);
+            }
+            out.println();
+            out.println("Tour finished: " + service.listImages(acme).size() + " images in " + acmeJp1.id() + ", "
+                    + isoImage.name() + " and " + templateImage.name() + " among them.");
+        }
+    }
+
+    private Tenant addTenant(ImageService service, String contract, String tenant, String region) {
+        ContractId contractId = ContractId.of(contract);
+        try {
+            service.addContract(contractId);
+        } catch (dev.imagestorage.ConflictException e) {
+            // The contract was added with an earlier tenant of the tour.
+        }
+        Tenant added = service.addTenant(TenantId.of(tenant), contractId, RegionId.of(region));
+        out.println("  tenant " + added.id() + " of contract " + added.contract() + " in " + added.region());
+        return added;
+    }
+
+    private Image registerAndUpload(ImageService service, Caller caller, RegisterRequest request, ImageSource source)
+            throws IOException {
+        Image queued = service.register(caller, request);
+        Image active;
+        try (InputStream content = source.open()) {
+            active = service.upload(caller, queued.id(), content);
+        } catch (UploadRejectedException e) {
+            throw new InputException(source.label() + ": " + e.reason().message() + " [" + e.reason().code() + "]");
+        }
+        out.println("  " + active.plan().name().toLowerCase(Locale.ROOT) + " '" + active.name() + "' ("
+                + active.format().label() + ", " + active.sizeBytes() + " bytes) from " + source.label() + ": "
+                + active.status() + ", id " + active.id());
+        return active;
+    }
+
+    private void explain(String attempt, Decision decision) {
+        out.println("  try to " + attempt + ":");
+        for (String line : decision.toString().split("\\R")) {
+            out.println("    " + line);
+        }
+    }
+
+    private void section(String title) {
+        out.println();
+        out.println(title);
+    }
+
+    private static List<String> names(List<Image> images) {
+        return images.stream().map(Image::name).toList();
+    }
+
+    private static Path newStoreFolder() throws IOException {
+        return Files.createTempDirectory("image-storage-tour-");
+    }
+
+    private static Path prepareStore(Path folder) throws IOException {
+        if (Files.exists(folder)) {
+            if (!Files.isDirectory(folder)) {
+                throw new InputException(folder + ": --store must name a folder, and this is a file");
+            }
+            try (Stream<Path> entries = Files.list(folder)) {
+                if (entries.findAny().isPresent()) {
+                    throw new InputException(folder + ": --store must name a new or empty folder, and this one"
+                            + " has files in it");
+                }
+            }
+        }
+        return folder;
+    }
+
+    /** An image file given by the user or bundled with the examples, and the format it declares. */
+    record ImageSource(String label, Optional<Path> file, String resource, DiskFormat format) {
+        static ImageSource bundled(String resource, DiskFormat format) {
+            return new ImageSource("bundled " + resource.substring(resource.lastIndexOf('/') + 1), Optional.empty(),
+                    resource, format);
+        }
+
+        static ImageSource file(Path file) {
+            String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
+            DiskFormat format;
+            if (name.endsWith(".qcow2")) {
+                format = DiskFormat.QCOW2;
+            } else if (name.endsWith(".iso")) {
+                format = DiskFormat.ISO;
+            } else if (name.endsWith(".raw") || name.endsWith(".img")) {
+                format = DiskFormat.RAW;
+            } else {
+                throw new InputException(file + ": not a disk image file name; use a .qcow2, .raw, .img or .iso"
+                        + " file (the extension declares the format)");
+            }
+            if (!Files.exists(file)) {
+                throw new InputException(file + ": file not found");
+            }
+            if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+                throw new InputException(file + ": not a readable file");
+            }
+            return new ImageSource(file.toString(), Optional.of(file), "", format);
+        }
+
+        InputStream open() throws IOException {
+            if (file.isPresent()) {
+                try {
+                    return Files.newInputStream(file.get());
+                } catch (NoSuchFileException e) {
+                    throw new InputException(file.get() + ": file not found");
+                }
+            }
+            InputStream stream = Tour.class.getResourceAsStream(resource);
+            if (stream == null) {
+                throw new IllegalStateException("bundled image " + resource + " is missing from the classpath");
+            }
+            return stream;
+        }
+
+        String sha256() throws IOException {
+            try (HashingInputStream in = new HashingInputStream(Hashing.sha256(), open())) {
+                ByteStreams.exhaust(in);
+                return in.hash().toString();
+            }
+        }
+    }
+
+    /** A bad argument or input file; the tour prints its message as one line. */
+    static final class InputException extends RuntimeException {
+        InputException(String message) {
+            super(message);
+        }
+    }
+}

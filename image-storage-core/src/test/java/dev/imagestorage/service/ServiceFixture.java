@@ -1,0 +1,77 @@
+package dev.imagestorage.service;
+
+import com.google.common.hash.Hashing;
+import com.google.common.io.ByteStreams;
+import dev.imagestorage.catalog.Catalog;
+import dev.imagestorage.memory.InMemoryStorage;
+import dev.imagestorage.model.Caller;
+import dev.imagestorage.model.ContractId;
+import dev.imagestorage.model.RegionId;
+import dev.imagestorage.model.Tenant;
+import dev.imagestorage.model.TenantId;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.concurrent.Executor;
+
+/**
+ * A service on in-memory storage with contract "acme" (tenants in JP1, JP1 and JP2) and contract "globex" (JP1 and
+ * JP2), and the real image files of the format fixtures.
+ */
+final class ServiceFixture {
+    final InMemoryStorage storage;
+    final ImageService service;
+    final Tenant acmeJp1;
+    final Tenant acme2Jp1;
+    final Tenant acmeJp2;
+    final Tenant globexJp1;
+    final Tenant globexJp2;
+
+    ServiceFixture() {
+        this(Catalog.defaults(), Runnable::run);
+    }
+
+    ServiceFixture(Catalog catalog, Executor copyExecutor) {
+        Clock clock = Clock.fixed(Instant.parse("2026-06-01T00:00:00Z"), ZoneOffset.UTC);
+        storage = InMemoryStorage.create(clock);
+        service = ImageService.builder().storage(storage).catalog(catalog).clock(clock).copyExecutor(copyExecutor)
+                .build();
+        service.addContract(ContractId.of("acme"));
+        service.addContract(ContractId.of("globex"));
+        acmeJp1 = addTenant("acme-jp1", "acme", "JP1");
+        acme2Jp1 = addTenant("acme2-jp1", "acme", "JP1");
+        acmeJp2 = addTenant("acme-jp2", "acme", "JP2");
+        globexJp1 = addTenant("globex-jp1", "globex", "JP1");
+        globexJp2 = addTenant("globex-jp2", "globex", "JP2");
+    }
+
+    private Tenant addTenant(String id, String contract, String region) {
+        return service.addTenant(TenantId.of(id), ContractId.of(contract), RegionId.of(region));
+    }
+
+    static Caller as(Tenant tenant, Tenant... withAuthorityOn) {
+        TenantId[] others = new TenantId[withAuthorityOn.length];
+        for (int i = 0; i < others.length; i++) {
+            others[i] = withAuthorityOn[i].id();
+        }
+        return Caller.of(tenant.id(), others);
+    }
+
+    static byte[] fixture(String name) {
+        try (InputStream in = ServiceFixture.class.getResourceAsStream("/fixtures/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("fixture " + name + " is missing from the test classpath");
+            }
+            return ByteStreams.toByteArray(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String sha256(byte[] bytes) {
+        return Hashing.sha256().hashBytes(bytes).toString();
+    }
+}
