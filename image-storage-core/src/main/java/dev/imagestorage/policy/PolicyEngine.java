@@ -233,12 +233,14 @@ public final class PolicyEngine {
                     "image " + source.id() + " is an official image, and official images can not be copied"));
         }
         if (!sourceTenant.sameContract(destination)) {
+            String instead = sourceTenant.sameRegion(destination)
+                    ? "share the image with tenant " + destination.id() + " instead"
+                    : "copy it to a tenant of contract " + sourceTenant.contract() + " in region "
+                            + destination.region() + " and share it from there";
             reasons.add(Reason.deny(ReasonCode.COPY_ACROSS_CONTRACTS,
                     "tenant " + destination.id() + " belongs to contract " + destination.contract()
                             + " but image " + source.id() + " belongs to contract " + sourceTenant.contract()
-                            + "; copies stay within one contract, so copy to a tenant of contract "
-                            + sourceTenant.contract() + " in region " + destination.region()
-                            + " and share the image from there"));
+                            + "; copies stay within one contract, so " + instead));
         }
         if (!caller.hasAccessTo(destination.id())) {
             reasons.add(Reason.deny(ReasonCode.TENANT_NO_ACCESS_AUTHORITY,

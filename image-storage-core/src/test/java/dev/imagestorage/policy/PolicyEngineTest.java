@@ -453,6 +453,7 @@ class PolicyEngineTest {
             Decision decision = copy(withAuthority, activeTemplate(A_JP1), B_JP1);
 
             assertThat(decision.codes()).containsExactly(ReasonCode.COPY_ACROSS_CONTRACTS);
+            assertThat(decision.denials().get(0).message()).contains("share the image with tenant b-jp1 instead");
         }
 
         @Test
