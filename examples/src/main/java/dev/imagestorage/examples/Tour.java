@@ -33,10 +33,11 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * A walk through the SDK on the filesystem store: two contracts with tenants in JP1 and JP2, a template and an ISO
- * image uploaded from real image files, a share, a copy, the steps the rules forbid, and a verified download.
+ * A walk through the SDK on the filesystem store. Two contracts get tenants in JP1 and JP2, a template and an ISO
+ * image are uploaded from real image files, and then come a share, a copy, the steps the rules forbid and a verified
+ * download.
  *
- * <p>Run it with {@code mvn -B -q install -DskipTests && mvn -B -q -pl examples exec:java}; see {@link #USAGE}.
+ * <p>Run it with {@code mvn -B -q -DskipTests -pl examples -am package exec:java}; {@link #USAGE} lists the options.
  */
 public final class Tour {
     static final String USAGE = String.join(System.lineSeparator(),
