@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.time.Instant;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.SortedSet;
 import java.util.TreeSet;
 
@@ -20,6 +21,8 @@ import java.util.TreeSet;
  * @param sizeBytes size of the stored bytes; 0 until the image is {@link ImageStatus#ACTIVE}
  * @param sha256 lower-case hex SHA-256 of the stored bytes, present once the image is {@link ImageStatus#ACTIVE}
  * @param copiedFrom the source image when this image was made by a copy job
+ * @param os the operating system the owner declared, if any
+ * @param virtualSizeBytes size of the virtual disk the image holds, read from its bytes at upload, if known
  */
 public record Image(
         ImageId id,
@@ -38,6 +41,8 @@ public record Image(
         long sizeBytes,
         Optional<String> sha256,
         Optional<ImageId> copiedFrom,
+        Optional<OperatingSystem> os,
+        OptionalLong virtualSizeBytes,
         Instant createdAt,
         Instant updatedAt) {
 
@@ -53,6 +58,8 @@ public record Image(
         requireNonNull(status, "status");
         requireNonNull(sha256, "sha256");
         requireNonNull(copiedFrom, "copiedFrom");
+        requireNonNull(os, "os");
+        requireNonNull(virtualSizeBytes, "virtualSizeBytes");
         requireNonNull(createdAt, "createdAt");
         requireNonNull(updatedAt, "updatedAt");
         tags = tags == null ? new TreeSet<>() : new TreeSet<>(tags);
@@ -74,24 +81,31 @@ public record Image(
 
     public Image withStatus(ImageStatus newStatus, Instant at) {
         return new Image(id, owner, region, plan, format, name, tags, minDiskGb, minMemoryMb, deletionProtected,
-                origin, licenseType, newStatus, sizeBytes, sha256, copiedFrom, createdAt, at);
+                origin, licenseType, newStatus, sizeBytes, sha256, copiedFrom, os, virtualSizeBytes, createdAt, at);
     }
 
     /** Returns this image as {@link ImageStatus#ACTIVE} with the size and checksum of its stored bytes. */
     public Image withData(long size, String sha256Hex, Instant at) {
         return new Image(id, owner, region, plan, format, name, tags, minDiskGb, minMemoryMb, deletionProtected,
-                origin, licenseType, ImageStatus.ACTIVE, size, Optional.of(sha256Hex), copiedFrom, createdAt, at);
+                origin, licenseType, ImageStatus.ACTIVE, size, Optional.of(sha256Hex), copiedFrom, os,
+                virtualSizeBytes, createdAt, at);
+    }
+
+    /** Returns this image with the virtual disk size read from its bytes. */
+    public Image withVirtualSize(long bytes, Instant at) {
+        return new Image(id, owner, region, plan, format, name, tags, minDiskGb, minMemoryMb, deletionProtected,
+                origin, licenseType, status, sizeBytes, sha256, copiedFrom, os, OptionalLong.of(bytes), createdAt, at);
     }
 
     public Image withDeletionProtection(boolean enabled, Instant at) {
         return new Image(id, owner, region, plan, format, name, tags, minDiskGb, minMemoryMb, enabled,
-                origin, licenseType, status, sizeBytes, sha256, copiedFrom, createdAt, at);
+                origin, licenseType, status, sizeBytes, sha256, copiedFrom, os, virtualSizeBytes, createdAt, at);
     }
 
     /** Returns a new {@link ImageStatus#QUEUED} image in {@code destination} with this image's properties and origin. */
     public Image copyTo(ImageId newId, Tenant destination, Instant at) {
         return new Image(newId, destination.id(), destination.region(), plan, format, name, tags, minDiskGb,
                 minMemoryMb, false, origin, licenseType, ImageStatus.QUEUED, 0, Optional.empty(), Optional.of(id),
-                at, at);
+                os, virtualSizeBytes, at, at);
     }
 }

@@ -3,6 +3,7 @@ package dev.imagestorage.model;
 import static java.util.Objects.requireNonNull;
 
 import java.util.Collection;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -15,6 +16,7 @@ import java.util.TreeSet;
  * @param minMemoryMb minimum memory in MB; 0 means no minimum
  * @param declaredSizeBytes the size the caller announces for the upload, when it knows it
  * @param origin where the image comes from; a customer's own image is {@link Origin#PRIVATE}
+ * @param os the operating system the image carries, when the owner declares one
  */
 public record RegisterRequest(
         Plan plan,
@@ -26,6 +28,7 @@ public record RegisterRequest(
         boolean deletionProtected,
         LicenseType licenseType,
         Origin origin,
+        Optional<OperatingSystem> os,
         OptionalLong declaredSizeBytes) {
 
     public RegisterRequest {
@@ -34,6 +37,7 @@ public record RegisterRequest(
         requireNonNull(name, "name");
         requireNonNull(licenseType, "licenseType");
         requireNonNull(origin, "origin");
+        requireNonNull(os, "os");
         requireNonNull(declaredSizeBytes, "declaredSizeBytes");
         tags = java.util.Collections.unmodifiableSortedSet(tags == null ? new TreeSet<>() : new TreeSet<>(tags));
     }
@@ -64,6 +68,7 @@ public record RegisterRequest(
         private boolean deletionProtected;
         private LicenseType licenseType = LicenseType.NONE;
         private Origin origin = Origin.PRIVATE;
+        private Optional<OperatingSystem> os = Optional.empty();
         private OptionalLong declaredSizeBytes = OptionalLong.empty();
 
         private Builder(Plan plan, DiskFormat format, String name) {
@@ -110,6 +115,11 @@ public record RegisterRequest(
             return this;
         }
 
+        public Builder os(OperatingSystem value) {
+            this.os = Optional.of(requireNonNull(value, "os"));
+            return this;
+        }
+
         public Builder declaredSizeBytes(long value) {
             this.declaredSizeBytes = OptionalLong.of(value);
             return this;
@@ -117,7 +127,7 @@ public record RegisterRequest(
 
         public RegisterRequest build() {
             return new RegisterRequest(plan, format, name, tags, minDiskGb, minMemoryMb, deletionProtected,
-                    licenseType, origin, declaredSizeBytes);
+                    licenseType, origin, os, declaredSizeBytes);
         }
     }
 }

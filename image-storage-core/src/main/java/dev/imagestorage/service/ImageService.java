@@ -40,6 +40,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
@@ -150,7 +151,7 @@ public final class ImageService {
         Image image = new Image(ImageId.random(), owner.id(), owner.region(), request.plan(), request.format(),
                 request.name(), request.tags(), request.minDiskGb(), request.minMemoryMb(),
                 request.deletionProtected(), request.origin(), request.licenseType(), ImageStatus.QUEUED, 0,
-                Optional.empty(), Optional.empty(), now, now);
+                Optional.empty(), Optional.empty(), request.os(), OptionalLong.empty(), now, now);
         try {
             repository.createImage(image);
         } catch (RuntimeException e) {

@@ -10,6 +10,7 @@ import dev.imagestorage.model.Plan;
 import dev.imagestorage.model.Tenant;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.TreeSet;
 
 /** Tenants and images for policy tests: contract A has tenants in JP1 and JP2, contract B too. */
@@ -30,7 +31,7 @@ final class PolicyFixtures {
 
     static Image image(Tenant owner, Plan plan, DiskFormat format, Origin origin, LicenseType license, long size) {
         return new Image(ImageId.random(), owner.id(), owner.region(), plan, format, "image-1", new TreeSet<>(), 0, 0,
-                false, origin, license, ImageStatus.ACTIVE, size, Optional.of("0".repeat(64)), Optional.empty(), NOW,
-                NOW);
+                false, origin, license, ImageStatus.ACTIVE, size, Optional.of("0".repeat(64)), Optional.empty(),
+                Optional.empty(), OptionalLong.empty(), NOW, NOW);
     }
 }
