@@ -38,6 +38,10 @@ public record Limits(
         return new Limits(maxImageSizeBytes, maxImagesPerPlanPerTenant, value, maxPortalUploadBytes);
     }
 
+    public Limits withMaxPortalUploadBytes(long value) {
+        return new Limits(maxImageSizeBytes, maxImagesPerPlanPerTenant, maxCopySizeBytes, value);
+    }
+
     /** Renders a byte count as GB when it is a whole number of GB, and as bytes otherwise. */
     public static String describeSize(long bytes) {
         if (bytes % GB == 0) {

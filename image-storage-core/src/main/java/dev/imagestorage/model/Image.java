@@ -23,6 +23,8 @@ import java.util.TreeSet;
  * @param copiedFrom the source image when this image was made by a copy job
  * @param os the operating system the owner declared, if any
  * @param virtualSizeBytes size of the virtual disk the image holds, read from its bytes at upload, if known
+ * @param officialTemplate for an image derived from an official image, the catalog id of that official template
+ * @param savedAt when the image's data was complete and it became {@link ImageStatus#ACTIVE}; billing starts then
  */
 public record Image(
         ImageId id,
@@ -43,6 +45,8 @@ public record Image(
         Optional<ImageId> copiedFrom,
         Optional<OperatingSystem> os,
         OptionalLong virtualSizeBytes,
+        Optional<String> officialTemplate,
+        Optional<Instant> savedAt,
         Instant createdAt,
         Instant updatedAt) {
 
@@ -60,6 +64,8 @@ public record Image(
         requireNonNull(copiedFrom, "copiedFrom");
         requireNonNull(os, "os");
         requireNonNull(virtualSizeBytes, "virtualSizeBytes");
+        officialTemplate = officialTemplate == null ? Optional.empty() : officialTemplate;
+        savedAt = savedAt == null ? Optional.empty() : savedAt;
         requireNonNull(createdAt, "createdAt");
         requireNonNull(updatedAt, "updatedAt");
         tags = tags == null ? new TreeSet<>() : new TreeSet<>(tags);
@@ -75,37 +81,48 @@ public record Image(
         }
     }
 
+    /** Returns a new {@link ImageStatus#QUEUED} image of {@code owner} with the properties of {@code request}. */
+    public static Image registered(ImageId id, Tenant owner, RegisterRequest request, Instant at) {
+        return new Image(id, owner.id(), owner.region(), request.plan(), request.format(), request.name(),
+                request.tags(), request.minDiskGb(), request.minMemoryMb(), request.deletionProtected(),
+                request.origin(), request.licenseType(), ImageStatus.QUEUED, 0, Optional.empty(), Optional.empty(),
+                request.os(), OptionalLong.empty(), request.officialTemplate(), Optional.empty(), at, at);
+    }
+
     public boolean isActive() {
         return status == ImageStatus.ACTIVE;
     }
 
     public Image withStatus(ImageStatus newStatus, Instant at) {
         return new Image(id, owner, region, plan, format, name, tags, minDiskGb, minMemoryMb, deletionProtected,
-                origin, licenseType, newStatus, sizeBytes, sha256, copiedFrom, os, virtualSizeBytes, createdAt, at);
+                origin, licenseType, newStatus, sizeBytes, sha256, copiedFrom, os, virtualSizeBytes,
+                officialTemplate, savedAt, createdAt, at);
     }
 
     /** Returns this image as {@link ImageStatus#ACTIVE} with the size and checksum of its stored bytes. */
     public Image withData(long size, String sha256Hex, Instant at) {
         return new Image(id, owner, region, plan, format, name, tags, minDiskGb, minMemoryMb, deletionProtected,
                 origin, licenseType, ImageStatus.ACTIVE, size, Optional.of(sha256Hex), copiedFrom, os,
-                virtualSizeBytes, createdAt, at);
+                virtualSizeBytes, officialTemplate, Optional.of(at), createdAt, at);
     }
 
     /** Returns this image with the virtual disk size read from its bytes. */
     public Image withVirtualSize(long bytes, Instant at) {
         return new Image(id, owner, region, plan, format, name, tags, minDiskGb, minMemoryMb, deletionProtected,
-                origin, licenseType, status, sizeBytes, sha256, copiedFrom, os, OptionalLong.of(bytes), createdAt, at);
+                origin, licenseType, status, sizeBytes, sha256, copiedFrom, os, OptionalLong.of(bytes),
+                officialTemplate, savedAt, createdAt, at);
     }
 
     public Image withDeletionProtection(boolean enabled, Instant at) {
         return new Image(id, owner, region, plan, format, name, tags, minDiskGb, minMemoryMb, enabled,
-                origin, licenseType, status, sizeBytes, sha256, copiedFrom, os, virtualSizeBytes, createdAt, at);
+                origin, licenseType, status, sizeBytes, sha256, copiedFrom, os, virtualSizeBytes,
+                officialTemplate, savedAt, createdAt, at);
     }
 
     /** Returns a new {@link ImageStatus#QUEUED} image in {@code destination} with this image's properties and origin. */
     public Image copyTo(ImageId newId, Tenant destination, Instant at) {
         return new Image(newId, destination.id(), destination.region(), plan, format, name, tags, minDiskGb,
                 minMemoryMb, false, origin, licenseType, ImageStatus.QUEUED, 0, Optional.empty(), Optional.of(id),
-                os, virtualSizeBytes, at, at);
+                os, virtualSizeBytes, officialTemplate, Optional.empty(), at, at);
     }
 }

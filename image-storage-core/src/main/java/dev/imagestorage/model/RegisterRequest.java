@@ -17,6 +17,7 @@ import java.util.TreeSet;
  * @param declaredSizeBytes the size the caller announces for the upload, when it knows it
  * @param origin where the image comes from; a customer's own image is {@link Origin#PRIVATE}
  * @param os the operating system the image carries, when the owner declares one
+ * @param officialTemplate for an image derived from an official image, the catalog id of that official template
  */
 public record RegisterRequest(
         Plan plan,
@@ -29,6 +30,7 @@ public record RegisterRequest(
         LicenseType licenseType,
         Origin origin,
         Optional<OperatingSystem> os,
+        Optional<String> officialTemplate,
         OptionalLong declaredSizeBytes) {
 
     public RegisterRequest {
@@ -38,6 +40,7 @@ public record RegisterRequest(
         requireNonNull(licenseType, "licenseType");
         requireNonNull(origin, "origin");
         requireNonNull(os, "os");
+        requireNonNull(officialTemplate, "officialTemplate");
         requireNonNull(declaredSizeBytes, "declaredSizeBytes");
         tags = java.util.Collections.unmodifiableSortedSet(tags == null ? new TreeSet<>() : new TreeSet<>(tags));
     }
@@ -69,6 +72,7 @@ public record RegisterRequest(
         private LicenseType licenseType = LicenseType.NONE;
         private Origin origin = Origin.PRIVATE;
         private Optional<OperatingSystem> os = Optional.empty();
+        private Optional<String> officialTemplate = Optional.empty();
         private OptionalLong declaredSizeBytes = OptionalLong.empty();
 
         private Builder(Plan plan, DiskFormat format, String name) {
@@ -120,6 +124,13 @@ public record RegisterRequest(
             return this;
         }
 
+        /** Marks the image as derived from the official template with catalog id {@code templateId}. */
+        public Builder derivedFromOfficial(String templateId) {
+            this.origin = Origin.DERIVED_FROM_OFFICIAL;
+            this.officialTemplate = Optional.of(requireNonNull(templateId, "templateId"));
+            return this;
+        }
+
         public Builder declaredSizeBytes(long value) {
             this.declaredSizeBytes = OptionalLong.of(value);
             return this;
@@ -127,7 +138,7 @@ public record RegisterRequest(
 
         public RegisterRequest build() {
             return new RegisterRequest(plan, format, name, tags, minDiskGb, minMemoryMb, deletionProtected,
-                    licenseType, origin, os, declaredSizeBytes);
+                    licenseType, origin, os, officialTemplate, declaredSizeBytes);
         }
     }
 }

@@ -2,10 +2,14 @@ package dev.imagestorage.policy;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
- * The policy engine's answer to one request: the outcome and every reason behind it. Immutable.
+ * The policy engine's answer to one request: the outcome, every rule evaluated, and every reason a rule gave.
+ * Immutable.
  *
  * <p>A decision is {@linkplain Outcome#DENIED denied} when at least one reason denies,
  * {@linkplain Outcome#ALLOWED_WITH_WARNINGS allowed with warnings} when its reasons only warn, and
@@ -20,24 +24,32 @@ public final class Decision {
     }
 
     private final Operation operation;
-    private final String subject;
+    private final Supplier<String> subject;
+    private final long evaluatedRules;
     private final List<Reason> reasons;
     private final Outcome outcome;
 
-    private Decision(Operation operation, String subject, List<Reason> reasons) {
-        this.operation = requireNonNull(operation, "operation");
-        this.subject = requireNonNull(subject, "subject");
+    Decision(Operation operation, Supplier<String> subject, long evaluatedRules, List<Reason> reasons) {
+        this.operation = operation;
+        this.subject = subject;
         this.reasons = List.copyOf(reasons);
         this.outcome = outcomeOf(this.reasons);
+        long withReasons = evaluatedRules;
+        for (Reason reason : reasons) {
+            withReasons |= reason.code().rule().bit();
+        }
+        this.evaluatedRules = withReasons;
     }
 
     /**
-     * Creates a decision from the reasons the rules produced.
+     * Creates a decision from reasons found outside the engine; the rules evaluated are those of the reasons.
      *
      * @param subject a short description of the request, such as "share image 7f3a with tenant t-2"
      */
     public static Decision of(Operation operation, String subject, List<Reason> reasons) {
-        return new Decision(operation, subject, reasons);
+        requireNonNull(operation, "operation");
+        requireNonNull(subject, "subject");
+        return new Decision(operation, () -> subject, 0, List.copyOf(reasons));
     }
 
     public Operation operation() {
@@ -46,7 +58,7 @@ public final class Decision {
 
     /** A short description of the request this decision answers. */
     public String subject() {
-        return subject;
+        return subject.get();
     }
 
     public Outcome outcome() {
@@ -75,7 +87,12 @@ public final class Decision {
     }
 
     public boolean hasReason(ReasonCode code) {
-        return reasons.stream().anyMatch(r -> r.code() == code);
+        for (Reason reason : reasons) {
+            if (reason.code() == code) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The codes of every reason, in order. */
@@ -83,15 +100,44 @@ public final class Decision {
         return reasons.stream().map(Reason::code).toList();
     }
 
-    /** Reads as a short explanation: the outcome and subject on the first line, then one line per reason. */
+    /** Every rule evaluated, in the order of {@link Rule}, each with its verdict and reasons. */
+    public List<RuleCheck> checks() {
+        List<RuleCheck> checks = new ArrayList<>();
+        for (Rule rule : Rule.values()) {
+            if ((evaluatedRules & rule.bit()) == 0) {
+                continue;
+            }
+            List<Reason> ofRule = reasons.stream().filter(r -> r.code().rule() == rule).toList();
+            Verdict verdict = Verdict.PASSED;
+            for (Reason reason : ofRule) {
+                verdict = reason.severity() == Severity.DENY ? Verdict.FAILED
+                        : verdict == Verdict.FAILED ? Verdict.FAILED : Verdict.WARNED;
+            }
+            checks.add(new RuleCheck(rule, verdict, ofRule));
+        }
+        return checks;
+    }
+
+    /** The rules that were evaluated and gave no reason. */
+    public List<Rule> passedRules() {
+        return checks().stream().filter(c -> c.verdict() == Verdict.PASSED).map(RuleCheck::rule).toList();
+    }
+
+    /**
+     * Reads as a short explanation: the outcome and subject on the first line, one line per reason, then the rules
+     * that passed.
+     */
     @Override
     public String toString() {
         StringBuilder out = new StringBuilder();
-        out.append(outcome.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '))
-                .append(": ")
-                .append(subject);
+        out.append(outcome.name().toLowerCase(Locale.ROOT).replace('_', ' ')).append(": ").append(subject());
         for (Reason reason : reasons) {
             out.append(System.lineSeparator()).append("  - ").append(reason);
+        }
+        List<Rule> passed = passedRules();
+        if (!passed.isEmpty()) {
+            out.append(System.lineSeparator()).append("  passed: ")
+                    .append(String.join(", ", passed.stream().map(Rule::id).toList()));
         }
         return out.toString();
     }

@@ -1,7 +1,5 @@
 package dev.imagestorage.policy;
 
-import java.util.List;
-
 /**
  * The image name rule: 1 to 255 characters, each a printable one-byte ASCII character from '!' (0x21) to '~' (0x7E).
  * So no space, no control character and nothing outside ASCII.
@@ -13,21 +11,20 @@ final class NameRule {
 
     private NameRule() {}
 
-    static void check(String name, List<Reason> reasons) {
+    static void check(String name, Evaluation reasons) {
         int length = name.codePointCount(0, name.length());
         if (length == 0 || length > MAX_LENGTH) {
-            reasons.add(Reason.deny(ReasonCode.NAME_LENGTH,
-                    "name has " + length + " characters; it must have 1 to " + MAX_LENGTH));
+            reasons.deny(ReasonCode.NAME_LENGTH, "name has " + length + " characters; it must have 1 to " + MAX_LENGTH);
         }
 
         int position = 1;
         for (int i = 0; i < name.length(); position++) {
             int codePoint = name.codePointAt(i);
             if (codePoint < FIRST_ALLOWED || codePoint > LAST_ALLOWED) {
-                reasons.add(Reason.deny(ReasonCode.NAME_CHARACTER,
+                reasons.deny(ReasonCode.NAME_CHARACTER,
                         "name '" + printable(name) + "' has " + describe(codePoint) + " at position " + position
                                 + "; each character must be a printable ASCII character from '!' (0x21) to '~'"
-                                + " (0x7E), so no space, control character or non-ASCII character"));
+                                + " (0x7E), so no space, control character or non-ASCII character");
                 return;
             }
             i += Character.charCount(codePoint);

@@ -13,7 +13,13 @@ public enum Operation {
     ACCEPT,
     REJECT,
     COPY,
-    CANCEL_COPY;
+    CANCEL_COPY,
+    LAUNCH,
+    CAPTURE,
+    ATTACH_ISO,
+    DETACH_ISO,
+    TERMINATE_CONTRACT,
+    DISTRIBUTE;
 
     /** A lower-case label such as {@code add-member}. */
     public String label() {

@@ -7,8 +7,11 @@ import dev.imagestorage.model.ContractId;
 import dev.imagestorage.model.CopyJob;
 import dev.imagestorage.model.Image;
 import dev.imagestorage.model.ImageId;
+import dev.imagestorage.model.IsoAttachment;
 import dev.imagestorage.model.JobId;
+import dev.imagestorage.model.LicenseDeclaration;
 import dev.imagestorage.model.Membership;
+import dev.imagestorage.model.ServerRef;
 import dev.imagestorage.model.Tenant;
 import dev.imagestorage.model.TenantId;
 import dev.imagestorage.model.TenantUsage;
@@ -31,10 +34,16 @@ public interface ImageRepository {
 
     Optional<Contract> findContract(ContractId id);
 
+    /** @throws NotFoundException when there is no contract with that id */
+    Contract updateContract(ContractId id, UnaryOperator<Contract> change);
+
     /** @throws ConflictException when the tenant exists already */
     void createTenant(Tenant tenant);
 
     Optional<Tenant> findTenant(TenantId id);
+
+    /** @throws NotFoundException when there is no tenant with that id */
+    Tenant updateTenant(TenantId id, UnaryOperator<Tenant> change);
 
     /** The tenants of {@code contract}, in id order. */
     List<Tenant> listTenants(ContractId contract);
@@ -82,6 +91,29 @@ public interface ImageRepository {
 
     /** The copy jobs whose source or destination tenant is {@code tenant}, in id order. */
     List<CopyJob> listJobsOf(TenantId tenant);
+
+    /** Records a license declaration; declarations are never changed or deleted. */
+    void addLicenseDeclaration(LicenseDeclaration declaration);
+
+    /** The license declarations made for images of {@code tenant}, oldest first. */
+    List<LicenseDeclaration> listLicenseDeclarations(TenantId tenant);
+
+    /**
+     * Records that an ISO image is attached to a server. For a baremetal server this claims both the image and the
+     * server, so that neither can be attached to another one at the same time, also when two processes race.
+     *
+     * @throws ConflictException when the baremetal server or the image is already claimed by another attachment
+     */
+    void createAttachment(IsoAttachment attachment);
+
+    /** @return true when the attachment existed and was deleted */
+    boolean deleteAttachment(ImageId image, ServerRef server);
+
+    /** The current attachments of an ISO image. */
+    List<IsoAttachment> listAttachmentsOfImage(ImageId image);
+
+    /** The current attachments of a server. */
+    List<IsoAttachment> listAttachmentsOfServer(ServerRef server);
 
     /** The usage counters of {@code tenant}; all zero when it has none yet. */
     TenantUsage usage(TenantId tenant);

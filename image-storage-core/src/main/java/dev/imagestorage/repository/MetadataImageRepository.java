@@ -13,8 +13,12 @@ import dev.imagestorage.model.CopyJob;
 import dev.imagestorage.model.Image;
 import dev.imagestorage.model.ImageId;
 import dev.imagestorage.model.ImageStatus;
+import dev.imagestorage.model.IsoAttachment;
 import dev.imagestorage.model.JobId;
+import dev.imagestorage.model.LicenseDeclaration;
 import dev.imagestorage.model.Membership;
+import dev.imagestorage.model.ResourceType;
+import dev.imagestorage.model.ServerRef;
 import dev.imagestorage.model.Tenant;
 import dev.imagestorage.model.TenantId;
 import dev.imagestorage.model.TenantUsage;
@@ -46,6 +50,11 @@ import org.slf4j.LoggerFactory;
  * jobs/{job}                               a copy job
  * tenant-jobs/{tenant}/{job}               index: the jobs whose source or destination is the tenant
  * usage/{tenant}                           per-tenant counters
+ * licenses/{tenant}/{declaration}          a license declaration, named by time and a random suffix
+ * attachments/{image}/{server}             an ISO attachment
+ * server-attachments/{server}/{image}      index: the attachments of a server
+ * baremetal-image/{image}                  claim: the baremetal server an ISO image is attached to
+ * baremetal-server/{server}                claim: the ISO image a baremetal server has attached
  * </pre>
  *
  * <p>A record is written before its index entries and deleted after them, so an index entry can point at a record
@@ -57,6 +66,11 @@ public final class MetadataImageRepository implements ImageRepository {
 
     /** Compare-and-set attempts before an update gives up with a {@link ConflictException}. */
     static final int MAX_ATTEMPTS = 200;
+
+    /** Sortable UTC time at the start of a declaration's key, so that listing returns declarations oldest first. */
+    private static final java.time.format.DateTimeFormatter DECLARATION_TIME =
+            java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSSSSSSSS'Z'")
+                    .withZone(java.time.ZoneOffset.UTC);
 
     private static final byte[] INDEX_ENTRY = "{}".getBytes(StandardCharsets.UTF_8);
 
@@ -78,6 +92,11 @@ public final class MetadataImageRepository implements ImageRepository {
     }
 
     @Override
+    public Contract updateContract(ContractId id, UnaryOperator<Contract> change) {
+        return update(contractKey(id), Contract.class, "contract", id.value(), change);
+    }
+
+    @Override
     public void createTenant(Tenant tenant) {
         store.create(tenantKey(tenant.id()), write(tenant));
         createIndexEntry(MetadataKey.of("contract-tenants", tenant.contract().value(), tenant.id().value()));
@@ -86,6 +105,11 @@ public final class MetadataImageRepository implements ImageRepository {
     @Override
     public Optional<Tenant> findTenant(TenantId id) {
         return read(tenantKey(id), Tenant.class);
+    }
+
+    @Override
+    public Tenant updateTenant(TenantId id, UnaryOperator<Tenant> change) {
+        return update(tenantKey(id), Tenant.class, "tenant", id.value(), change);
     }
 
     @Override
@@ -177,6 +201,77 @@ public final class MetadataImageRepository implements ImageRepository {
     @Override
     public List<CopyJob> listJobsOf(TenantId tenant) {
         return listIndexed(MetadataKey.of("tenant-jobs", tenant.value()), name -> findJob(JobId.of(name)));
+    }
+
+    @Override
+    public void addLicenseDeclaration(LicenseDeclaration declaration) {
+        String name = DECLARATION_TIME.format(declaration.declaredAt()) + "-" + java.util.UUID.randomUUID();
+        store.create(MetadataKey.of("licenses", declaration.tenant().value(), name), write(declaration));
+    }
+
+    @Override
+    public List<LicenseDeclaration> listLicenseDeclarations(TenantId tenant) {
+        MetadataKey prefix = MetadataKey.of("licenses", tenant.value());
+        return listIndexed(prefix, name -> read(prefix.child(name), LicenseDeclaration.class));
+    }
+
+    @Override
+    public void createAttachment(IsoAttachment attachment) {
+        ImageId image = attachment.image();
+        ServerRef server = attachment.server();
+        boolean baremetal = server.type() == ResourceType.BAREMETAL_SERVER;
+        List<MetadataKey> claimed = new ArrayList<>();
+        try {
+            if (baremetal) {
+                claim(MetadataKey.of("baremetal-image", image.value()), server.key(), claimed);
+                claim(MetadataKey.of("baremetal-server", server.key()), image.value(), claimed);
+            }
+            store.create(attachmentKey(image, server), write(attachment));
+        } catch (RuntimeException e) {
+            for (MetadataKey key : claimed) {
+                try {
+                    deleteDocument(key);
+                } catch (RuntimeException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+            }
+            throw e;
+        }
+        createIndexEntry(MetadataKey.of("server-attachments", server.key(), image.value()));
+    }
+
+    private void claim(MetadataKey key, String holder, List<MetadataKey> claimed) {
+        try {
+            store.create(key, holder.getBytes(StandardCharsets.UTF_8));
+        } catch (ConflictException e) {
+            String current = store.get(key).map(v -> new String(v.value(), StandardCharsets.UTF_8))
+                    .orElse("another attachment");
+            throw new ConflictException(key.toString(), key + " is already held by " + current + "; detach it first");
+        }
+        claimed.add(key);
+    }
+
+    @Override
+    public boolean deleteAttachment(ImageId image, ServerRef server) {
+        boolean deleted = deleteDocument(attachmentKey(image, server));
+        deleteIndexEntry(MetadataKey.of("server-attachments", server.key(), image.value()));
+        if (server.type() == ResourceType.BAREMETAL_SERVER) {
+            deleteDocument(MetadataKey.of("baremetal-server", server.key()));
+            deleteDocument(MetadataKey.of("baremetal-image", image.value()));
+        }
+        return deleted;
+    }
+
+    @Override
+    public List<IsoAttachment> listAttachmentsOfImage(ImageId image) {
+        MetadataKey prefix = MetadataKey.of("attachments", image.value());
+        return listIndexed(prefix, name -> read(prefix.child(name), IsoAttachment.class));
+    }
+
+    @Override
+    public List<IsoAttachment> listAttachmentsOfServer(ServerRef server) {
+        return listIndexed(MetadataKey.of("server-attachments", server.key()),
+                name -> read(attachmentKey(ImageId.of(name), server), IsoAttachment.class));
     }
 
     @Override
@@ -309,6 +404,10 @@ public final class MetadataImageRepository implements ImageRepository {
 
     private static MetadataKey jobKey(JobId id) {
         return MetadataKey.of("jobs", id.value());
+    }
+
+    private static MetadataKey attachmentKey(ImageId image, ServerRef server) {
+        return MetadataKey.of("attachments", image.value(), server.key());
     }
 
     private static MetadataKey usageKey(TenantId tenant) {

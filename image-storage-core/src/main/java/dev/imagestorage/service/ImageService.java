@@ -10,22 +10,34 @@ import dev.imagestorage.OperationDeniedException;
 import dev.imagestorage.StorageIoException;
 import dev.imagestorage.UploadRejectedException;
 import dev.imagestorage.catalog.Catalog;
+import dev.imagestorage.catalog.Limits;
 import dev.imagestorage.model.Caller;
 import dev.imagestorage.model.Contract;
 import dev.imagestorage.model.ContractId;
 import dev.imagestorage.model.CopyJob;
 import dev.imagestorage.model.CopyJobStatus;
+import dev.imagestorage.model.CopyRequest;
 import dev.imagestorage.model.Image;
 import dev.imagestorage.model.ImageId;
 import dev.imagestorage.model.ImageStatus;
+import dev.imagestorage.model.IsoAttachment;
 import dev.imagestorage.model.JobId;
+import dev.imagestorage.model.LaunchRequest;
+import dev.imagestorage.model.LicenseDeclaration;
+import dev.imagestorage.model.LicenseType;
 import dev.imagestorage.model.Membership;
 import dev.imagestorage.model.MembershipStatus;
 import dev.imagestorage.model.RegionId;
 import dev.imagestorage.model.RegisterRequest;
+import dev.imagestorage.model.ResourceType;
+import dev.imagestorage.model.ServerPhase;
+import dev.imagestorage.model.ServerRef;
+import dev.imagestorage.model.Standing;
 import dev.imagestorage.model.Tenant;
 import dev.imagestorage.model.TenantId;
 import dev.imagestorage.policy.Decision;
+import dev.imagestorage.policy.DistributionPlan;
+import dev.imagestorage.policy.DistributionPlanner;
 import dev.imagestorage.policy.PolicyEngine;
 import dev.imagestorage.repository.ImageRepository;
 import dev.imagestorage.repository.MetadataImageRepository;
@@ -40,7 +52,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
@@ -49,7 +60,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The facade a service links against. Every operation names its {@link Caller}; every operation that changes
  * something asks the {@link PolicyEngine} first and throws {@link OperationDeniedException}, carrying the decision,
- * when it is denied. Each such operation has a {@code check...} form that returns the same decision without acting.
+ * when it is denied. Each such operation has a {@code check...} form that returns the same decision without acting,
+ * and {@link #dryRun} tells what any of them would change.
  *
  * <p>Instances are safe for use by many threads. Build one per process with {@link #builder()}.
  */
@@ -67,10 +79,10 @@ public final class ImageService {
 
     private ImageService(Builder builder) {
         this.catalog = builder.catalog;
-        this.policy = new PolicyEngine(builder.catalog);
+        this.clock = builder.clock;
+        this.policy = new PolicyEngine(builder.catalog, builder.clock);
         this.storage = builder.storage;
         this.repository = new MetadataImageRepository(builder.storage.metadata());
-        this.clock = builder.clock;
         this.copyExecutor = builder.copyExecutor;
         this.uploader = new Uploader(repository, clock);
         this.copier = new Copier(repository, storage, clock);
@@ -92,7 +104,7 @@ public final class ImageService {
     // ---- Contracts and tenants, managed by the provider ----
 
     /**
-     * Records a new contract.
+     * Records a new contract in good standing.
      *
      * @throws ConflictException when the contract exists already
      */
@@ -115,16 +127,112 @@ public final class ImageService {
             throw new IllegalArgumentException("unknown region '" + region + "' for tenant " + id
                     + ": the catalog has regions " + catalog.regions());
         }
-        repository.findContract(contract).orElseThrow(() -> new NotFoundException("contract", contract.value()));
+        Contract owner = contract(contract);
+        if (owner.standing() == Standing.TERMINATED) {
+            throw new IllegalStateException("contract " + contract + " is terminated and takes no new tenants");
+        }
         Tenant tenant = new Tenant(id, contract, region);
         repository.createTenant(tenant);
         log.info("Tenant {} added to contract {} in region {}", id, contract, region);
         return tenant;
     }
 
-    /** @throws NotFoundException when the tenant does not exist */
+    /** @throws NotFoundException when the contract does not exist */
+    public Contract contract(ContractId id) {
+        return repository.findContract(id).orElseThrow(() -> new NotFoundException("contract", id.value()));
+    }
+
+    /**
+     * Returns a tenant with its effective standing: suspended or terminated when the tenant or its contract is.
+     *
+     * @throws NotFoundException when the tenant does not exist
+     */
     public Tenant tenant(TenantId id) {
-        return repository.findTenant(id).orElseThrow(() -> new NotFoundException("tenant", id.value()));
+        Tenant stored = repository.findTenant(id).orElseThrow(() -> new NotFoundException("tenant", id.value()));
+        Standing contractStanding = repository.findContract(stored.contract()).map(Contract::standing)
+                .orElse(Standing.ACTIVE);
+        return stored.withStanding(stored.standing().combine(contractStanding));
+    }
+
+    /** Suspends a contract, and so all of its tenants, until {@link #liftContractSuspension} is called. */
+    public Contract suspendContract(ContractId id) {
+        Contract updated = repository.updateContract(id, c -> c.withStanding(
+                changeStanding(c.standing(), Standing.SUSPENDED, "contract " + id)));
+        log.info("Contract {} suspended", id);
+        return updated;
+    }
+
+    /** Lifts the suspension of a contract; everything is as it was before, and the data was kept. */
+    public Contract liftContractSuspension(ContractId id) {
+        Contract updated = repository.updateContract(id, c -> c.withStanding(
+                changeStanding(c.standing(), Standing.ACTIVE, "contract " + id)));
+        log.info("Suspension of contract {} lifted", id);
+        return updated;
+    }
+
+    /** Suspends one tenant until {@link #liftTenantSuspension} is called. */
+    public Tenant suspendTenant(TenantId id) {
+        Tenant updated = repository.updateTenant(id, t -> t.withStanding(
+                changeStanding(t.standing(), Standing.SUSPENDED, "tenant " + id)));
+        log.info("Tenant {} suspended", id);
+        return updated;
+    }
+
+    /** Lifts the suspension of one tenant. */
+    public Tenant liftTenantSuspension(TenantId id) {
+        Tenant updated = repository.updateTenant(id, t -> t.withStanding(
+                changeStanding(t.standing(), Standing.ACTIVE, "tenant " + id)));
+        log.info("Suspension of tenant {} lifted", id);
+        return updated;
+    }
+
+    private static Standing changeStanding(Standing current, Standing wanted, String subject) {
+        if (current == Standing.TERMINATED) {
+            throw new IllegalStateException(subject + " is terminated; its standing can not change");
+        }
+        return wanted;
+    }
+
+    /**
+     * Ends a contract: every image of every tenant of the contract is deleted, protected ones included, the
+     * memberships of those images end, the memberships its tenants held end, and its running copy jobs are
+     * cancelled. The contract and its tenants stay on record as {@code TERMINATED}. Repeating it is safe.
+     */
+    public TerminationReport terminateContract(ContractId id) {
+        repository.updateContract(id, c -> c.withStanding(Standing.TERMINATED));
+        List<Tenant> tenants = repository.listTenants(id);
+        List<Image> deleted = new ArrayList<>();
+        List<JobId> cancelled = new ArrayList<>();
+        int memberships = 0;
+
+        for (Tenant tenant : tenants) {
+            repository.updateTenant(tenant.id(), t -> t.withStanding(Standing.TERMINATED));
+            for (CopyJob job : repository.listJobsOf(tenant.id())) {
+                CopyJob after = repository.updateJob(job.id(), j -> j.status().isFinal()
+                        ? j
+                        : j.withStatus(CopyJobStatus.CANCELLED, clock.instant()));
+                if (!job.status().isFinal() && after.status() == CopyJobStatus.CANCELLED) {
+                    cancelled.add(job.id());
+                }
+            }
+            for (Image image : repository.listImagesOwnedBy(tenant.id())) {
+                memberships += removeImage(image);
+                deleted.add(image);
+            }
+            for (Membership membership : repository.listMembershipsOf(tenant.id())) {
+                if (repository.deleteMembership(membership.image(), membership.member())) {
+                    memberships++;
+                }
+            }
+        }
+        log.info("Contract {} terminated: {} images deleted, {} memberships ended, {} copy jobs cancelled", id,
+                deleted.size(), memberships, cancelled.size());
+        return new TerminationReport(id, tenants.stream().map(Tenant::id).toList(), deleted, memberships, cancelled);
+    }
+
+    /** The license declarations made for images of {@code tenant}, oldest first, kept also for deleted images. */
+    public List<LicenseDeclaration> licenseDeclarations(TenantId tenant) {
+        return repository.listLicenseDeclarations(tenant);
     }
 
     // ---- Registering, uploading, reading ----
@@ -136,83 +244,127 @@ public final class ImageService {
 
     /**
      * Registers an image in the caller's acting tenant as {@code QUEUED}, taking one slot of the tenant's quota for
-     * the image's plan.
+     * the image's plan. A declared license type or operating system is recorded as a license declaration.
      *
      * @throws OperationDeniedException when the policy engine denies the registration
      */
     public Image register(Caller caller, RegisterRequest request) {
         Tenant owner = tenant(caller.actingTenant());
+        return createImage(caller, owner, request,
+                usage -> policy.register(caller, owner, request, usage));
+    }
+
+    public Decision checkCapture(Caller caller, ResourceType source, RegisterRequest request) {
+        Tenant owner = tenant(caller.actingTenant());
+        return policy.capture(caller, owner, source, request, repository.usage(owner.id()));
+    }
+
+    /**
+     * Registers a template created from a resource of type {@code source}, such as a virtual server or a volume.
+     * When the resource was launched from an official image, build the request with
+     * {@link RegisterRequest.Builder#derivedFromOfficial}. The data is then uploaded as for any template.
+     *
+     * @throws OperationDeniedException when the capture is denied, for example from a baremetal server
+     */
+    public Image capture(Caller caller, ResourceType source, RegisterRequest request) {
+        Tenant owner = tenant(caller.actingTenant());
+        return createImage(caller, owner, request,
+                usage -> policy.capture(caller, owner, source, request, usage));
+    }
+
+    private Image createImage(
+            Caller caller, Tenant owner, RegisterRequest request,
+            java.util.function.Function<dev.imagestorage.model.TenantUsage, Decision> decide) {
         repository.updateUsage(owner.id(), usage -> {
-            requireAllowed(policy.register(caller, owner, request, usage));
+            requireAllowed(decide.apply(usage));
             return usage.add(request.plan(), 1);
         });
 
         Instant now = clock.instant();
-        Image image = new Image(ImageId.random(), owner.id(), owner.region(), request.plan(), request.format(),
-                request.name(), request.tags(), request.minDiskGb(), request.minMemoryMb(),
-                request.deletionProtected(), request.origin(), request.licenseType(), ImageStatus.QUEUED, 0,
-                Optional.empty(), Optional.empty(), request.os(), OptionalLong.empty(), now, now);
+        Image image = Image.registered(ImageId.random(), owner, request, now);
         try {
             repository.createImage(image);
         } catch (RuntimeException e) {
             repository.updateUsage(owner.id(), usage -> usage.add(request.plan(), -1));
             throw e;
         }
+        if (request.licenseType() != LicenseType.NONE || request.os().isPresent()) {
+            repository.addLicenseDeclaration(new LicenseDeclaration(image.id(), owner.id(), caller.actingTenant(),
+                    request.licenseType(), request.os(), now));
+        }
         log.info("Image {} '{}' ({} {}) registered in tenant {}", image.id(), image.name(), image.plan(),
                 image.format().label(), owner.id());
         return image;
     }
 
-    /** Same as {@link #upload(Caller, ImageId, InputStream, String)} without an expected checksum. */
+    /** Same as {@link #upload(Caller, ImageId, InputStream, UploadOptions)} through the API with no checksum. */
     public Image upload(Caller caller, ImageId id, InputStream content) {
-        return upload(caller, id, content, Optional.empty());
+        return upload(caller, id, content, UploadOptions.api());
+    }
+
+    /** Same as {@link #upload(Caller, ImageId, InputStream, UploadOptions)} through the API. */
+    public Image upload(Caller caller, ImageId id, InputStream content, String expectedSha256) {
+        return upload(caller, id, content, UploadOptions.api().withExpectedSha256(expectedSha256));
+    }
+
+    public Decision checkUpload(Caller caller, ImageId id, UploadOptions options) {
+        return policy.upload(caller, tenant(caller.actingTenant()), findExisting(id), options.channel(),
+                options.declaredSizeBytes());
     }
 
     /**
      * Stores the bytes of a {@code QUEUED} image. The image is {@code SAVING} while the bytes stream through the
-     * format inspector, the size limit and SHA-256 into the region's blob store; it ends {@code ACTIVE}, or
-     * {@code KILLED} with every partial byte removed. The stream is read to its end but not closed.
+     * format inspector, the size limit of the channel and SHA-256 into the region's blob store; it ends
+     * {@code ACTIVE}, or {@code KILLED} with every partial byte removed. The stream is read to its end but not
+     * closed.
      *
-     * @param expectedSha256 lower-case hex SHA-256 the content must have
      * @throws OperationDeniedException when the caller may not upload to this image, or it is not {@code QUEUED}
      * @throws UploadRejectedException when the content is rejected; the image is then {@code KILLED}
      */
-    public Image upload(Caller caller, ImageId id, InputStream content, String expectedSha256) {
-        requireNonNull(expectedSha256, "expectedSha256");
-        if (!expectedSha256.matches("[0-9a-f]{64}")) {
-            throw new IllegalArgumentException("invalid expected SHA-256 '" + expectedSha256
-                    + "': use 64 lower-case hex digits");
-        }
-        return upload(caller, id, content, Optional.of(expectedSha256));
-    }
-
-    private Image upload(Caller caller, ImageId id, InputStream content, Optional<String> expectedSha256) {
+    public Image upload(Caller caller, ImageId id, InputStream content, UploadOptions options) {
         requireNonNull(content, "content");
+        requireNonNull(options, "options");
+        Tenant actor = tenant(caller.actingTenant());
         Image saving = repository.updateImage(id, current -> {
             requireExists(current);
-            requireAllowed(policy.upload(caller, current));
+            requireAllowed(policy.upload(caller, actor, current, options.channel(), options.declaredSizeBytes()));
             return current.withStatus(ImageStatus.SAVING, clock.instant());
         });
-        return uploader.store(saving, storage.blobs(saving.region()), content, expectedSha256, catalog.limits());
+        Limits limits = catalog.limits();
+        if (options.channel() == dev.imagestorage.model.UploadChannel.PORTAL) {
+            // NOTE: a portal upload that streams past the portal limit is rejected with the size limit's reason,
+            // whose message names the portal limit as the image size limit.
+            limits = limits.withMaxImageSizeBytes(Math.min(limits.maxImageSizeBytes(), limits.maxPortalUploadBytes()));
+        }
+        return uploader.store(saving, storage.blobs(saving.region()), content, options.expectedSha256(), limits);
     }
 
     /**
      * Returns an image the caller's acting tenant can see: one it owns, in any status but {@code DELETED}, or one
-     * shared with it that it accepted.
+     * shared with it that it accepted, while its owner is in good standing.
      *
      * @throws NotFoundException when there is no such image, or the tenant can not see it
      */
     public Image image(Caller caller, ImageId id) {
         Image image = findExisting(id);
-        if (!PolicyEngine.isVisible(caller, image, repository.findMembership(id, caller.actingTenant()))) {
+        if (!isUsable(caller, image)) {
             throw new NotFoundException("image", id.value());
         }
         return image;
     }
 
+    private boolean isUsable(Caller caller, Image image) {
+        if (image.owner().equals(caller.actingTenant())) {
+            return true;
+        }
+        return PolicyEngine.isVisible(caller, image, repository.findMembership(image.id(), caller.actingTenant()))
+                && tenant(image.owner()).isActive();
+    }
+
     /**
      * Lists the images the caller's acting tenant can see: its own images in any status but {@code DELETED}, then
-     * the {@code ACTIVE} images of other tenants whose membership it accepted. Each group is in id order.
+     * the {@code ACTIVE} images of other tenants whose membership it accepted and whose owner is in good standing.
+     * Each group is in id order.
      */
     public List<Image> listImages(Caller caller) {
         TenantId tenant = tenant(caller.actingTenant()).id();
@@ -224,6 +376,7 @@ public final class ImageService {
             }
             repository.findImage(membership.image())
                     .filter(Image::isActive)
+                    .filter(image -> tenant(image.owner()).isActive())
                     .ifPresent(shared::add);
         }
         shared.sort(Comparator.comparing(Image::id));
@@ -247,7 +400,8 @@ public final class ImageService {
 
     public Decision checkDownload(Caller caller, ImageId id) {
         Image image = findExisting(id);
-        return policy.download(caller, image, repository.findMembership(id, caller.actingTenant()));
+        return policy.download(caller, tenant(caller.actingTenant()), image, tenant(image.owner()),
+                repository.findMembership(id, caller.actingTenant()));
     }
 
     /**
@@ -259,8 +413,7 @@ public final class ImageService {
      */
     public Decision download(Caller caller, ImageId id, OutputStream out) {
         Image image = findExisting(id);
-        Decision decision = requireAllowed(
-                policy.download(caller, image, repository.findMembership(id, caller.actingTenant())));
+        Decision decision = requireAllowed(checkDownload(caller, id));
 
         BlobKey key = BlobKey.of(id);
         HashingOutputStream hashing = new HashingOutputStream(Hashing.sha256(), out);
@@ -293,17 +446,38 @@ public final class ImageService {
      * @throws OperationDeniedException when the deletion is denied, for example because the image is protected
      */
     public void delete(Caller caller, ImageId id) {
-        Image deleted = repository.updateImage(id, current -> {
-            requireExists(current);
-            requireAllowed(policy.delete(caller, current));
+        Image image = findExisting(id);
+        requireAllowed(policy.delete(caller, image));
+        removeImage(image);
+        log.info("Image {} of tenant {} deleted", id, image.owner());
+    }
+
+    /**
+     * Marks an image {@code DELETED} unless it is already, then ends its memberships and attachments, removes its
+     * bytes and frees its quota slot.
+     *
+     * @return how many memberships ended
+     */
+    private int removeImage(Image image) {
+        boolean[] deletedNow = new boolean[1];
+        Image deleted = repository.updateImage(image.id(), current -> {
+            deletedNow[0] = current.status() != ImageStatus.DELETED;
             return current.withStatus(ImageStatus.DELETED, clock.instant());
         });
-        for (Membership membership : repository.listMembers(id)) {
-            repository.deleteMembership(id, membership.member());
+        int memberships = 0;
+        for (Membership membership : repository.listMembers(image.id())) {
+            if (repository.deleteMembership(image.id(), membership.member())) {
+                memberships++;
+            }
         }
-        storage.blobs(deleted.region()).delete(BlobKey.of(id));
-        repository.updateUsage(deleted.owner(), usage -> usage.add(deleted.plan(), -1));
-        log.info("Image {} of tenant {} deleted", id, deleted.owner());
+        for (IsoAttachment attachment : repository.listAttachmentsOfImage(image.id())) {
+            repository.deleteAttachment(image.id(), attachment.server());
+        }
+        storage.blobs(deleted.region()).delete(BlobKey.of(image.id()));
+        if (deletedNow[0]) {
+            repository.updateUsage(deleted.owner(), usage -> usage.add(deleted.plan(), -1));
+        }
+        return memberships;
     }
 
     /** Turns deletion protection on; only the owner may. */
@@ -379,7 +553,8 @@ public final class ImageService {
     }
 
     private Decision checkAnswer(Caller caller, ImageId id, TenantId member, MembershipStatus answer) {
-        return policy.answer(caller, findExisting(id), member, answer, repository.findMembership(id, member));
+        return policy.answer(caller, tenant(caller.actingTenant()), findExisting(id), member, answer,
+                repository.findMembership(id, member));
     }
 
     private Membership answer(Caller caller, ImageId id, TenantId member, MembershipStatus answer) {
@@ -392,25 +567,36 @@ public final class ImageService {
 
     // ---- Copying ----
 
+    /** Same as {@link #checkCopy(Caller, CopyRequest)} without acknowledging a transfer to another region. */
     public Decision checkCopy(Caller caller, ImageId id, TenantId destination) {
-        Image source = findExisting(id);
-        Tenant target = tenant(destination);
-        return policy.copy(caller, source, tenant(source.owner()), target, repository.usage(target.id()));
+        return checkCopy(caller, CopyRequest.of(id, destination));
+    }
+
+    public Decision checkCopy(Caller caller, CopyRequest request) {
+        Image source = findExisting(request.source());
+        Tenant target = tenant(request.destination());
+        return policy.copy(caller, source, tenant(source.owner()), target, request, repository.usage(target.id()));
+    }
+
+    /** Same as {@link #copy(Caller, CopyRequest)} without acknowledging a transfer to another region. */
+    public CopyJob copy(Caller caller, ImageId id, TenantId destination) {
+        return copy(caller, CopyRequest.of(id, destination));
     }
 
     /**
-     * Starts a copy job of an image into {@code destination}, taking one slot of the destination's quota. The job
-     * runs on the copy executor; with the default executor it has ended when this method returns.
+     * Starts a copy job of an image into the request's destination tenant, taking one slot of the destination's
+     * quota. The job runs on the copy executor; with the default executor it has ended when this method returns.
+     * The copy is billed to the destination from the moment its data is saved.
      *
      * @return the job as it is when this method returns
      * @throws OperationDeniedException when the copy is denied
      */
-    public CopyJob copy(Caller caller, ImageId id, TenantId destination) {
-        Image source = findExisting(id);
+    public CopyJob copy(Caller caller, CopyRequest request) {
+        Image source = findExisting(request.source());
         Tenant sourceTenant = tenant(source.owner());
-        Tenant target = tenant(destination);
+        Tenant target = tenant(request.destination());
         repository.updateUsage(target.id(), usage -> {
-            requireAllowed(policy.copy(caller, source, sourceTenant, target, usage));
+            requireAllowed(policy.copy(caller, source, sourceTenant, target, request, usage));
             return usage.add(source.plan(), 1);
         });
 
@@ -466,9 +652,127 @@ public final class ImageService {
         return cancelled;
     }
 
+    // ---- Resources ----
+
+    public Decision checkLaunch(Caller caller, ImageId id, LaunchRequest request) {
+        Image image = findExisting(id);
+        return policy.launch(caller, tenant(caller.actingTenant()), image, tenant(image.owner()),
+                repository.findMembership(id, caller.actingTenant()), request);
+    }
+
+    /**
+     * Grants the creation of a resource from an image, for the service that creates it. The resource is billed to
+     * the acting tenant, and its operating system according to the image's license type.
+     *
+     * @throws OperationDeniedException when creating that resource from the image is denied
+     */
+    public LaunchGrant launch(Caller caller, ImageId id, LaunchRequest request) {
+        Image image = findExisting(id);
+        Decision decision = requireAllowed(checkLaunch(caller, id, request));
+        log.info("Tenant {} may create a {} from image {}", caller.actingTenant(), request.resource(), id);
+        return new LaunchGrant(id, caller.actingTenant(), image.licenseType(), decision);
+    }
+
+    public Decision checkAttachIso(Caller caller, ImageId id, ServerRef server, ServerPhase phase) {
+        Image image = findExisting(id);
+        return policy.attachIso(caller, tenant(caller.actingTenant()), image, tenant(image.owner()),
+                repository.findMembership(id, caller.actingTenant()), server, phase,
+                repository.listAttachmentsOfImage(id), repository.listAttachmentsOfServer(server));
+    }
+
+    /**
+     * Records that an ISO image is attached to a server. A baremetal server and an ISO image are attached one to
+     * one, also when several processes race; a virtual server takes an ISO image only at launch.
+     *
+     * @throws OperationDeniedException when the attachment is denied
+     */
+    public IsoAttachment attachIso(Caller caller, ImageId id, ServerRef server, ServerPhase phase) {
+        requireAllowed(checkAttachIso(caller, id, server, phase));
+        IsoAttachment attachment = new IsoAttachment(id, server, caller.actingTenant(), clock.instant());
+        try {
+            repository.createAttachment(attachment);
+        } catch (ConflictException e) {
+            // Another process attached the image or the server after the check: decide again to explain why.
+            requireAllowed(checkAttachIso(caller, id, server, phase));
+            throw e;
+        }
+        log.info("Image {} attached to {}", id, server);
+        return attachment;
+    }
+
+    public Decision checkDetachIso(Caller caller, ImageId id, ServerRef server, ServerPhase phase) {
+        Image image = repository.findImage(id).orElseThrow(() -> new NotFoundException("image", id.value()));
+        Optional<IsoAttachment> existing = repository.listAttachmentsOfImage(id).stream()
+                .filter(a -> a.server().equals(server))
+                .findFirst();
+        return policy.detachIso(caller, image, server, phase, existing);
+    }
+
+    /** Records that an ISO image is detached from a server; a virtual server gives it back only at deletion. */
+    public void detachIso(Caller caller, ImageId id, ServerRef server, ServerPhase phase) {
+        requireAllowed(checkDetachIso(caller, id, server, phase));
+        repository.deleteAttachment(id, server);
+        log.info("Image {} detached from {}", id, server);
+    }
+
+    // ---- Billing, dry runs and plans ----
+
+    /** Reports who pays for which image storage, for every tenant of {@code contract}. */
+    public UsageReport usageReport(ContractId contract) {
+        contract(contract);
+        List<UsageReport.Line> lines = new ArrayList<>();
+        for (Tenant tenant : repository.listTenants(contract)) {
+            lines.add(usageLine(tenant));
+        }
+        return new UsageReport(clock.instant(), lines);
+    }
+
+    /** Reports who pays for which image storage, for one tenant. */
+    public UsageReport usageReport(TenantId tenant) {
+        return new UsageReport(clock.instant(), List.of(usageLine(tenant(tenant))));
+    }
+
+    private UsageReport.Line usageLine(Tenant tenant) {
+        List<UsageReport.BilledImage> billed = new ArrayList<>();
+        for (Image image : repository.listImagesOwnedBy(tenant.id())) {
+            if (image.isActive() && image.savedAt().isPresent()) {
+                billed.add(new UsageReport.BilledImage(image.id(), image.plan(), image.sizeBytes(),
+                        image.savedAt().get()));
+            }
+        }
+        List<ImageId> shared = new ArrayList<>();
+        for (Membership membership : repository.listMembershipsOf(tenant.id())) {
+            if (membership.status() == MembershipStatus.ACCEPTED) {
+                repository.findImage(membership.image()).filter(Image::isActive).ifPresent(i -> shared.add(i.id()));
+            }
+        }
+        return new UsageReport.Line(tenant.id(), tenant.contract(), tenant.region(), billed, shared);
+    }
+
+    /** Tells what {@code operation} would do for the caller, without doing it. */
+    public DryRun dryRun(Caller caller, PlannedOperation operation) {
+        return new DryRunner(this, repository, catalog).run(caller, operation);
+    }
+
+    /**
+     * Plans the shortest sequence of copies and shares that lets {@code target} use image {@code id}, as the
+     * caller: copies inside the image's contract to tenants the caller has access authority on, then a share.
+     */
+    public DistributionPlan planDistribution(Caller caller, ImageId id, TenantId target) {
+        Image source = findExisting(id);
+        Tenant owner = tenant(source.owner());
+        Tenant destination = tenant(target);
+        List<Tenant> candidates = new ArrayList<>();
+        for (Tenant tenant : repository.listTenants(owner.contract())) {
+            candidates.add(tenant(tenant.id()));
+        }
+        return new DistributionPlanner(policy).plan(caller, source, owner, destination, candidates,
+                tenant -> repository.usage(tenant.id()), repository.findMembership(id, target), clock.instant());
+    }
+
     // ---- Helpers ----
 
-    private Image findExisting(ImageId id) {
+    Image findExisting(ImageId id) {
         return repository.findImage(id)
                 .filter(image -> image.status() != ImageStatus.DELETED)
                 .orElseThrow(() -> new NotFoundException("image", id.value()));
@@ -496,7 +800,7 @@ public final class ImageService {
 
         private Builder() {}
 
-        /** The regions and limits; {@link Catalog#defaults()} when not set. */
+        /** The regions, limits, licenses and official templates; {@link Catalog#defaults()} when not set. */
         public Builder catalog(Catalog value) {
             this.catalog = requireNonNull(value, "catalog");
             return this;
@@ -511,7 +815,7 @@ public final class ImageService {
             return this;
         }
 
-        /** The clock for timestamps; the system UTC clock when not set. */
+        /** The clock for timestamps and for the license support dates; the system UTC clock when not set. */
         public Builder clock(Clock value) {
             this.clock = requireNonNull(value, "clock");
             return this;
@@ -527,9 +831,11 @@ public final class ImageService {
         }
 
         /**
-         * Builds the service.
+         * Builds the service, after checking that the storage backend has a blob store for every region of the
+         * catalog.
          *
          * @throws IllegalStateException when no storage backend was set
+         * @throws IllegalArgumentException when the backend has no blob store for a region of the catalog
          */
         public ImageService build() {
             if (storage == null) {

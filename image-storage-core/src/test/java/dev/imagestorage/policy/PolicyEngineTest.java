@@ -16,6 +16,7 @@ import dev.imagestorage.catalog.Limits;
 import dev.imagestorage.model.Caller;
 import dev.imagestorage.model.CopyJob;
 import dev.imagestorage.model.CopyJobStatus;
+import dev.imagestorage.model.CopyRequest;
 import dev.imagestorage.model.DiskFormat;
 import dev.imagestorage.model.Image;
 import dev.imagestorage.model.ImageStatus;
@@ -27,7 +28,9 @@ import dev.imagestorage.model.Origin;
 import dev.imagestorage.model.Plan;
 import dev.imagestorage.model.RegisterRequest;
 import dev.imagestorage.model.TenantUsage;
+import dev.imagestorage.model.UploadChannel;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,7 +38,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class PolicyEngineTest {
-    private final PolicyEngine engine = new PolicyEngine(Catalog.defaults());
+    private final PolicyEngine engine = new PolicyEngine(PolicyFixtures.catalog());
     private final Caller ownerA = Caller.of(A_JP1.id());
 
     private Decision register(RegisterRequest request) {
@@ -366,7 +369,7 @@ class PolicyEngineTest {
         @ParameterizedTest
         @EnumSource(value = MembershipStatus.class, names = {"ACCEPTED", "REJECTED"})
         void memberAnswersForItself(MembershipStatus answer) {
-            Decision decision = engine.answer(Caller.of(B_JP1.id()), image, B_JP1.id(), answer, pending);
+            Decision decision = engine.answer(Caller.of(B_JP1.id()), B_JP1, image, B_JP1.id(), answer, pending);
 
             assertThat(decision.isAllowed()).isTrue();
             assertThat(decision.operation())
@@ -375,7 +378,7 @@ class PolicyEngineTest {
 
         @Test
         void ownerCanNotAnswerForMember() {
-            Decision decision = engine.answer(ownerA, image, B_JP1.id(), MembershipStatus.ACCEPTED, pending);
+            Decision decision = engine.answer(ownerA, A_JP1, image, B_JP1.id(), MembershipStatus.ACCEPTED, pending);
 
             assertThat(decision.codes()).containsExactly(ReasonCode.MEMBER_NOT_SELF);
         }
@@ -384,14 +387,14 @@ class PolicyEngineTest {
         void accessAuthorityIsNotEnoughToAnswer() {
             Caller other = Caller.of(B_JP2.id(), B_JP1.id());
 
-            Decision decision = engine.answer(other, image, B_JP1.id(), MembershipStatus.ACCEPTED, pending);
+            Decision decision = engine.answer(other, B_JP2, image, B_JP1.id(), MembershipStatus.ACCEPTED, pending);
 
             assertThat(decision.codes()).containsExactly(ReasonCode.MEMBER_NOT_SELF);
         }
 
         @Test
         void nonMemberDenied() {
-            Decision decision = engine.answer(Caller.of(A2_JP1.id()), image, A2_JP1.id(), MembershipStatus.ACCEPTED,
+            Decision decision = engine.answer(Caller.of(A2_JP1.id()), A2_JP1, image, A2_JP1.id(), MembershipStatus.ACCEPTED,
                     Optional.empty());
 
             assertThat(decision.codes()).containsExactly(ReasonCode.MEMBER_NOT_FOUND);
@@ -399,14 +402,14 @@ class PolicyEngineTest {
 
         @Test
         void ownerIsNotAMember() {
-            Decision decision = engine.answer(ownerA, image, A_JP1.id(), MembershipStatus.ACCEPTED, Optional.empty());
+            Decision decision = engine.answer(ownerA, A_JP1, image, A_JP1.id(), MembershipStatus.ACCEPTED, Optional.empty());
 
             assertThat(decision.codes()).containsExactly(ReasonCode.SHARE_WITH_SELF);
         }
 
         @Test
         void pendingIsNotAnAnswer() {
-            assertThatThrownBy(() -> engine.answer(Caller.of(B_JP1.id()), image, B_JP1.id(),
+            assertThatThrownBy(() -> engine.answer(Caller.of(B_JP1.id()), B_JP1, image, B_JP1.id(),
                     MembershipStatus.PENDING, pending))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("PENDING");
@@ -430,7 +433,8 @@ class PolicyEngineTest {
         private final Caller withAuthority = Caller.of(A_JP1.id(), A2_JP1.id(), A_JP2.id(), B_JP1.id(), B_JP2.id());
 
         private Decision copy(Caller caller, Image source, dev.imagestorage.model.Tenant destination) {
-            return engine.copy(caller, source, A_JP1, destination, TenantUsage.empty(destination.id()));
+            CopyRequest request = CopyRequest.of(source.id(), destination.id()).acknowledgingDataTransfer();
+            return engine.copy(caller, source, A_JP1, destination, request, TenantUsage.empty(destination.id()));
         }
 
         @Test
@@ -472,7 +476,7 @@ class PolicyEngineTest {
         void withoutAuthorityOnDestinationDenied() {
             Decision decision = copy(ownerA, activeTemplate(A_JP1), A_JP2);
 
-            assertThat(decision.codes()).containsExactly(ReasonCode.TENANT_NO_ACCESS_AUTHORITY);
+            assertThat(decision.codes()).containsExactly(ReasonCode.COPY_NO_ACCESS_AUTHORITY);
             assertThat(decision.denials().get(0).message()).contains("a-jp2");
         }
 
@@ -518,7 +522,9 @@ class PolicyEngineTest {
 
         @Test
         void destinationQuotaReachedDenied() {
-            Decision decision = engine.copy(withAuthority, activeTemplate(A_JP1), A_JP1, A_JP2,
+            Image source = activeTemplate(A_JP1);
+            Decision decision = engine.copy(withAuthority, source, A_JP1, A_JP2,
+                    CopyRequest.of(source.id(), A_JP2.id()).acknowledgingDataTransfer(),
                     new TenantUsage(A_JP2.id(), 256, 0));
 
             assertThat(decision.codes()).containsExactly(ReasonCode.QUOTA_IMAGES_PER_PLAN);
@@ -546,7 +552,7 @@ class PolicyEngineTest {
             Decision decision = copy(ownerA, official, B_JP2);
 
             assertThat(decision.codes()).containsExactly(ReasonCode.COPY_OFFICIAL, ReasonCode.COPY_ACROSS_CONTRACTS,
-                    ReasonCode.TENANT_NO_ACCESS_AUTHORITY, ReasonCode.LIMIT_COPY_SIZE);
+                    ReasonCode.COPY_NO_ACCESS_AUTHORITY, ReasonCode.LIMIT_COPY_SIZE);
         }
 
         @Test
@@ -559,7 +565,7 @@ class PolicyEngineTest {
             assertThat(engine.cancelCopy(ownerA, job.withStatus(CopyJobStatus.SUCCEEDED, NOW)).codes())
                     .containsExactly(ReasonCode.COPY_JOB_FINISHED);
             assertThat(engine.cancelCopy(Caller.of(B_JP1.id()), job).codes())
-                    .containsExactly(ReasonCode.TENANT_NO_ACCESS_AUTHORITY);
+                    .containsExactly(ReasonCode.COPY_JOB_NO_AUTHORITY);
         }
     }
 
@@ -567,7 +573,7 @@ class PolicyEngineTest {
     class Download {
         @Test
         void privateImageAllowed() {
-            Decision decision = engine.download(ownerA, activeTemplate(A_JP1), Optional.empty());
+            Decision decision = engine.download(ownerA, A_JP1, activeTemplate(A_JP1), A_JP1, Optional.empty());
 
             assertThat(decision.outcome()).isEqualTo(Decision.Outcome.ALLOWED);
         }
@@ -577,7 +583,7 @@ class PolicyEngineTest {
         void officialOriginsDenied(Origin origin) {
             Image image = image(A_JP1, Plan.TEMPLATE, DiskFormat.QCOW2, origin, LicenseType.NONE, 1);
 
-            Decision decision = engine.download(ownerA, image, Optional.empty());
+            Decision decision = engine.download(ownerA, A_JP1, image, A_JP1, Optional.empty());
 
             assertThat(decision.codes()).containsExactly(origin == Origin.OFFICIAL
                     ? ReasonCode.DOWNLOAD_OFFICIAL
@@ -588,7 +594,7 @@ class PolicyEngineTest {
         void licenseSwitchedDenied() {
             Image image = image(A_JP1, Plan.TEMPLATE, DiskFormat.QCOW2, Origin.PRIVATE, LicenseType.LICENSE_SWITCH, 1);
 
-            assertThat(engine.download(ownerA, image, Optional.empty()).codes())
+            assertThat(engine.download(ownerA, A_JP1, image, A_JP1, Optional.empty()).codes())
                     .containsExactly(ReasonCode.DOWNLOAD_LICENSE_SWITCH);
         }
 
@@ -597,7 +603,7 @@ class PolicyEngineTest {
             Image image = image(A_JP1, Plan.TEMPLATE, DiskFormat.QCOW2, Origin.PRIVATE,
                     LicenseType.PROVIDER_LICENSE_CONTINUED_USE, 1);
 
-            Decision decision = engine.download(ownerA, image, Optional.empty());
+            Decision decision = engine.download(ownerA, A_JP1, image, A_JP1, Optional.empty());
 
             assertThat(decision.outcome()).isEqualTo(Decision.Outcome.ALLOWED_WITH_WARNINGS);
             assertThat(decision.isAllowed()).isTrue();
@@ -612,7 +618,7 @@ class PolicyEngineTest {
             Image image = activeTemplate(A_JP1);
             Membership membership = new Membership(image.id(), B_JP1.id(), MembershipStatus.valueOf(status), NOW, NOW);
 
-            Decision decision = engine.download(Caller.of(B_JP1.id()), image, Optional.of(membership));
+            Decision decision = engine.download(Caller.of(B_JP1.id()), B_JP1, image, A_JP1, Optional.of(membership));
 
             assertThat(decision.codes()).containsExactly(ReasonCode.IMAGE_NOT_VISIBLE);
         }
@@ -622,14 +628,14 @@ class PolicyEngineTest {
             Image image = activeTemplate(A_JP1);
             Membership membership = new Membership(image.id(), B_JP1.id(), MembershipStatus.ACCEPTED, NOW, NOW);
 
-            assertThat(engine.download(Caller.of(B_JP1.id()), image, Optional.of(membership)).isAllowed()).isTrue();
+            assertThat(engine.download(Caller.of(B_JP1.id()), B_JP1, image, A_JP1, Optional.of(membership)).isAllowed()).isTrue();
         }
 
         @Test
         void queuedImageDenied() {
             Image queued = activeTemplate(A_JP1).withStatus(ImageStatus.QUEUED, NOW);
 
-            assertThat(engine.download(ownerA, queued, Optional.empty()).codes())
+            assertThat(engine.download(ownerA, A_JP1, queued, A_JP1, Optional.empty()).codes())
                     .containsExactly(ReasonCode.IMAGE_NOT_ACTIVE);
         }
     }
@@ -640,7 +646,7 @@ class PolicyEngineTest {
         void ownerUploadsToQueuedImage() {
             Image queued = activeTemplate(A_JP1).withStatus(ImageStatus.QUEUED, NOW);
 
-            assertThat(engine.upload(ownerA, queued).isAllowed()).isTrue();
+            assertThat(engine.upload(ownerA, A_JP1, queued, UploadChannel.API, OptionalLong.empty()).isAllowed()).isTrue();
         }
 
         @ParameterizedTest
@@ -648,14 +654,14 @@ class PolicyEngineTest {
         void onlyQueuedImageAcceptsData(ImageStatus status) {
             Image image = activeTemplate(A_JP1).withStatus(status, NOW);
 
-            assertThat(engine.upload(ownerA, image).codes()).containsExactly(ReasonCode.IMAGE_NOT_QUEUED);
+            assertThat(engine.upload(ownerA, A_JP1, image, UploadChannel.API, OptionalLong.empty()).codes()).containsExactly(ReasonCode.IMAGE_NOT_QUEUED);
         }
 
         @Test
         void nonOwnerDenied() {
             Image queued = activeTemplate(A_JP1).withStatus(ImageStatus.QUEUED, NOW);
 
-            assertThat(engine.upload(Caller.of(B_JP1.id()), queued).codes())
+            assertThat(engine.upload(Caller.of(B_JP1.id()), B_JP1, queued, UploadChannel.API, OptionalLong.empty()).codes())
                     .containsExactly(ReasonCode.IMAGE_NOT_OWNER);
         }
     }

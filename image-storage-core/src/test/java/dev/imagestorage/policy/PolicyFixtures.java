@@ -1,5 +1,7 @@
 package dev.imagestorage.policy;
 
+import dev.imagestorage.catalog.Catalog;
+import dev.imagestorage.catalog.OfficialTemplate;
 import dev.imagestorage.model.DiskFormat;
 import dev.imagestorage.model.Image;
 import dev.imagestorage.model.ImageId;
@@ -29,9 +31,22 @@ final class PolicyFixtures {
         return image(owner, Plan.TEMPLATE, DiskFormat.QCOW2, Origin.PRIVATE, LicenseType.NONE, 1 << 20);
     }
 
+    /** The official template that {@link #image} names for images derived from an official image. */
+    static final String OFFICIAL_TEMPLATE = "official-ubuntu";
+
+    /** The default catalog with {@link #OFFICIAL_TEMPLATE}, whose derived images may be copied to every region. */
+    static Catalog catalog() {
+        Catalog defaults = Catalog.defaults();
+        return defaults.withOfficialTemplate(
+                new OfficialTemplate(OFFICIAL_TEMPLATE, "Ubuntu (official)", defaults.regions()));
+    }
+
     static Image image(Tenant owner, Plan plan, DiskFormat format, Origin origin, LicenseType license, long size) {
+        Optional<String> template = origin == Origin.DERIVED_FROM_OFFICIAL
+                ? Optional.of(OFFICIAL_TEMPLATE)
+                : Optional.empty();
         return new Image(ImageId.random(), owner.id(), owner.region(), plan, format, "image-1", new TreeSet<>(), 0, 0,
                 false, origin, license, ImageStatus.ACTIVE, size, Optional.of("0".repeat(64)), Optional.empty(),
-                Optional.empty(), OptionalLong.empty(), NOW, NOW);
+                Optional.empty(), OptionalLong.empty(), template, Optional.of(NOW), NOW, NOW);
     }
 }

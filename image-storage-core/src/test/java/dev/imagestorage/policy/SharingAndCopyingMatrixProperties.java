@@ -5,6 +5,7 @@ import static org.quicktheories.QuickTheory.qt;
 
 import dev.imagestorage.catalog.Catalog;
 import dev.imagestorage.model.Caller;
+import dev.imagestorage.model.CopyRequest;
 import dev.imagestorage.model.DiskFormat;
 import dev.imagestorage.model.Image;
 import dev.imagestorage.model.LicenseType;
@@ -22,7 +23,7 @@ import org.quicktheories.generators.SourceDSL;
 class SharingAndCopyingMatrixProperties {
     private static final String[] REGIONS = {"JP1", "JP2", "JP4", "JP5", "JP6"};
 
-    private final PolicyEngine engine = new PolicyEngine(Catalog.defaults());
+    private final PolicyEngine engine = new PolicyEngine(PolicyFixtures.catalog());
 
     /** Tenants drawn from a small space, so that equal contracts, regions and tenant ids come up often. */
     private static Gen<Tenant> tenants() {
@@ -77,6 +78,7 @@ class SharingAndCopyingMatrixProperties {
                     Caller caller = Caller.of(owner.id(), destination.id());
 
                     Decision decision = engine.copy(caller, image, owner, destination,
+                            CopyRequest.of(image.id(), destination.id()).acknowledgingDataTransfer(),
                             TenantUsage.empty(destination.id()));
 
                     boolean expected = owner.sameContract(destination) && origin != Origin.OFFICIAL;
@@ -92,8 +94,9 @@ class SharingAndCopyingMatrixProperties {
                     Caller caller = Caller.of(other.id());
                     Decision[] decisions = {
                         engine.addMember(caller, image, owner, other, Optional.empty()),
-                        engine.copy(caller, image, owner, other, TenantUsage.empty(other.id())),
-                        engine.download(caller, image, Optional.empty()),
+                        engine.copy(caller, image, owner, other, CopyRequest.of(image.id(), other.id()),
+                                TenantUsage.empty(other.id())),
+                        engine.download(caller, other, image, owner, Optional.empty()),
                         engine.delete(caller, image),
                     };
                     for (Decision decision : decisions) {

@@ -12,12 +12,15 @@ import dev.imagestorage.UploadRejectedException;
 import dev.imagestorage.catalog.Catalog;
 import dev.imagestorage.catalog.Limits;
 import dev.imagestorage.model.Caller;
+import dev.imagestorage.model.CopyRequest;
 import dev.imagestorage.model.DiskFormat;
 import dev.imagestorage.model.Image;
 import dev.imagestorage.model.ImageStatus;
 import dev.imagestorage.model.LicenseType;
 import dev.imagestorage.model.MembershipStatus;
+import dev.imagestorage.model.OperatingSystem;
 import dev.imagestorage.model.Origin;
+import dev.imagestorage.model.OsFamily;
 import dev.imagestorage.model.Plan;
 import dev.imagestorage.model.RegisterRequest;
 import dev.imagestorage.model.RegionId;
@@ -43,6 +46,11 @@ class ImageServiceTest {
     private static final byte[] QCOW2 = fixture("tiny.qcow2");
     private static final byte[] ISO = fixture("tiny.iso");
     private static final byte[] RAW = fixture("tiny.raw");
+
+    private static final OperatingSystem RHEL =
+            OperatingSystem.of(OsFamily.RED_HAT_ENTERPRISE_LINUX, "Red Hat Enterprise Linux 9");
+    private static final OperatingSystem WINDOWS_2012_R2 =
+            OperatingSystem.of(OsFamily.WINDOWS_SERVER, "Windows Server 2012 R2 Standard");
 
     private final ServiceFixture fx = new ServiceFixture();
     private final ImageService service = fx.service;
@@ -360,7 +368,7 @@ class ImageServiceTest {
         Image image = activeTemplate();
         Caller caller = as(fx.acmeJp1, fx.acmeJp2);
 
-        var job = service.copy(caller, image.id(), fx.acmeJp2.id());
+        var job = service.copy(caller, CopyRequest.of(image.id(), fx.acmeJp2.id()).acknowledgingDataTransfer());
 
         assertThat(job.status()).isEqualTo(dev.imagestorage.model.CopyJobStatus.SUCCEEDED);
         assertThat(job.percentDone()).isEqualTo(100);
@@ -378,7 +386,8 @@ class ImageServiceTest {
     @Test
     void copyKeepsLicenseAndOrigin() {
         Image image = uploadTemplate(acme, RegisterRequest.template("licensed", DiskFormat.QCOW2)
-                .licenseType(LicenseType.BYOL).origin(Origin.DERIVED_FROM_OFFICIAL).build(), QCOW2);
+                .licenseType(LicenseType.BYOL).os(RHEL).derivedFromOfficial(ServiceFixture.OFFICIAL_TEMPLATE).build(),
+                QCOW2);
 
         var job = service.copy(as(fx.acmeJp1, fx.acme2Jp1), image.id(), fx.acme2Jp1.id());
 
@@ -401,12 +410,13 @@ class ImageServiceTest {
     @Test
     void cancelledCopyLeavesNothing() {
         List<Runnable> queued = new ArrayList<>();
-        ServiceFixture manual = new ServiceFixture(Catalog.defaults(), queued::add);
+        ServiceFixture manual = new ServiceFixture(ServiceFixture.catalog(), queued::add);
         Caller caller = as(manual.acmeJp1, manual.acmeJp2);
         Image source = manual.service.register(caller, RegisterRequest.template("t", DiskFormat.QCOW2).build());
         manual.service.upload(caller, source.id(), new ByteArrayInputStream(QCOW2));
 
-        var job = manual.service.copy(caller, source.id(), manual.acmeJp2.id());
+        var job = manual.service.copy(caller,
+                CopyRequest.of(source.id(), manual.acmeJp2.id()).acknowledgingDataTransfer());
         assertThat(job.status()).isEqualTo(dev.imagestorage.model.CopyJobStatus.QUEUED);
         assertThat(manual.service.listImages(as(manual.acmeJp2))).hasSize(1);
         manual.service.cancelCopy(caller, job.id());
@@ -427,7 +437,8 @@ class ImageServiceTest {
         Image image = activeTemplate();
         fx.storage.blobs(RegionId.of("JP1")).delete(BlobKey.of(image.id()));
 
-        var job = service.copy(as(fx.acmeJp1, fx.acmeJp2), image.id(), fx.acmeJp2.id());
+        var job = service.copy(as(fx.acmeJp1, fx.acmeJp2),
+                CopyRequest.of(image.id(), fx.acmeJp2.id()).acknowledgingDataTransfer());
 
         assertThat(job.status()).isEqualTo(dev.imagestorage.model.CopyJobStatus.FAILED);
         assertThat(job.failure()).isPresent();
@@ -449,7 +460,7 @@ class ImageServiceTest {
     @Test
     void downloadOfDerivedImageDenied() {
         Image image = uploadTemplate(acme, RegisterRequest.template("derived", DiskFormat.QCOW2)
-                .origin(Origin.DERIVED_FROM_OFFICIAL).build(), QCOW2);
+                .derivedFromOfficial(ServiceFixture.OFFICIAL_TEMPLATE).build(), QCOW2);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
 
         assertThatThrownBy(() -> service.download(acme, image.id(), out))
@@ -461,7 +472,7 @@ class ImageServiceTest {
     @Test
     void downloadOfContinuedUseImageWarns() {
         Image image = uploadTemplate(acme, RegisterRequest.template("continued", DiskFormat.QCOW2)
-                .licenseType(LicenseType.PROVIDER_LICENSE_CONTINUED_USE).build(), QCOW2);
+                .licenseType(LicenseType.PROVIDER_LICENSE_CONTINUED_USE).os(WINDOWS_2012_R2).build(), QCOW2);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
 
         Decision decision = service.download(acme, image.id(), out);

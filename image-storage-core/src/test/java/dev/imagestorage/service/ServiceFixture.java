@@ -3,6 +3,7 @@ package dev.imagestorage.service;
 import com.google.common.hash.Hashing;
 import com.google.common.io.ByteStreams;
 import dev.imagestorage.catalog.Catalog;
+import dev.imagestorage.catalog.OfficialTemplate;
 import dev.imagestorage.memory.InMemoryStorage;
 import dev.imagestorage.model.Caller;
 import dev.imagestorage.model.ContractId;
@@ -30,8 +31,17 @@ final class ServiceFixture {
     final Tenant globexJp1;
     final Tenant globexJp2;
 
+    /** The official template whose derived images may be copied to JP1 and JP2. */
+    static final String OFFICIAL_TEMPLATE = "official-ubuntu";
+
     ServiceFixture() {
-        this(Catalog.defaults(), Runnable::run);
+        this(catalog(), Runnable::run);
+    }
+
+    /** The default catalog with {@link #OFFICIAL_TEMPLATE}. */
+    static Catalog catalog() {
+        return Catalog.defaults().withOfficialTemplate(new OfficialTemplate(OFFICIAL_TEMPLATE, "Ubuntu (official)",
+                java.util.Set.of(RegionId.of("JP1"), RegionId.of("JP2"))));
     }
 
     ServiceFixture(Catalog catalog, Executor copyExecutor) {

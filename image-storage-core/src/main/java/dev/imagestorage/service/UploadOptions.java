@@ -1,0 +1,40 @@
+package dev.imagestorage.service;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.imagestorage.model.UploadChannel;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * How an upload arrives and what it must match.
+ *
+ * @param expectedSha256 lower-case hex SHA-256 the content must have, when the caller knows it
+ * @param declaredSizeBytes the size the caller announces, checked against the channel's limit before any byte is
+ *     read; the limit is enforced while streaming whether or not a size is declared
+ */
+public record UploadOptions(UploadChannel channel, Optional<String> expectedSha256, OptionalLong declaredSizeBytes) {
+    public UploadOptions {
+        requireNonNull(channel, "channel");
+        requireNonNull(expectedSha256, "expectedSha256");
+        requireNonNull(declaredSizeBytes, "declaredSizeBytes");
+        if (expectedSha256.isPresent() && !expectedSha256.get().matches("[0-9a-f]{64}")) {
+            throw new IllegalArgumentException("invalid expected SHA-256 '" + expectedSha256.get()
+                    + "': use 64 lower-case hex digits");
+        }
+    }
+
+    /** An upload through the API with nothing to match. */
+    public static UploadOptions api() {
+        return new UploadOptions(UploadChannel.API, Optional.empty(), OptionalLong.empty());
+    }
+
+    /** An upload through the customer portal of {@code sizeBytes} bytes. */
+    public static UploadOptions portal(long sizeBytes) {
+        return new UploadOptions(UploadChannel.PORTAL, Optional.empty(), OptionalLong.of(sizeBytes));
+    }
+
+    public UploadOptions withExpectedSha256(String sha256) {
+        return new UploadOptions(channel, Optional.of(sha256), declaredSizeBytes);
+    }
+}
