@@ -6,6 +6,7 @@ package dev.imagestorage.policy;
  */
 final class NameRule {
     static final int MAX_LENGTH = 255;
+    static final int MAX_TAGS = 128;
     private static final char FIRST_ALLOWED = '!';
     private static final char LAST_ALLOWED = '~';
 
@@ -31,6 +32,23 @@ final class NameRule {
         }
     }
 
+    /** Checks the tags: at most {@link #MAX_TAGS}, each of 1 to 255 characters with no control character. */
+    static void checkTags(java.util.Set<String> tags, Evaluation reasons) {
+        if (tags.size() > MAX_TAGS) {
+            reasons.deny(ReasonCode.TAG_COUNT, tags.size() + " tags given; an image has at most " + MAX_TAGS);
+        }
+        for (String tag : tags) {
+            int length = tag.codePointCount(0, tag.length());
+            boolean control = tag.codePoints().anyMatch(c -> c < 0x20 || c == 0x7f);
+            if (length == 0 || length > MAX_LENGTH || control) {
+                reasons.deny(ReasonCode.TAG_INVALID, "tag '" + printable(tag) + "' has " + length + " characters"
+                        + (control ? " and a control character" : "") + "; a tag has 1 to " + MAX_LENGTH
+                        + " characters and no control character");
+                return;
+            }
+        }
+    }
+
     /** Describes a code point by its number and, for the common cases, its name. */
     static String describe(int codePoint) {
         String number = String.format("U+%04X", codePoint);
@@ -48,7 +66,7 @@ final class NameRule {
         };
     }
 
-    private static String printable(String name) {
+    static String printable(String name) {
         StringBuilder out = new StringBuilder();
         name.codePoints().limit(80).forEach(c -> {
             if (c < 0x20 || c == 0x7f) {

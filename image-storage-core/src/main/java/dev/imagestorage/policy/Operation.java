@@ -8,6 +8,7 @@ public enum Operation {
     UPLOAD,
     DOWNLOAD,
     DELETE,
+    PROTECT,
     ADD_MEMBER,
     REMOVE_MEMBER,
     ACCEPT,

@@ -74,7 +74,8 @@ public final class PolicyEngine {
         Evaluation evaluation = new Evaluation();
         checkRegistration(caller, owner, request, usage, evaluation);
         return evaluation.decide(Operation.REGISTER, () -> "register " + request.plan().name().toLowerCase(Locale.ROOT)
-                + " image '" + request.name() + "' (" + request.format().label() + ") in tenant " + owner.id());
+                + " image '" + NameRule.printable(request.name()) + "' (" + request.format().label() + ") in tenant "
+                + owner.id());
     }
 
     /**
@@ -94,7 +95,8 @@ public final class PolicyEngine {
         }
         checkRegistration(caller, owner, request, usage, evaluation);
         return evaluation.decide(Operation.CAPTURE, () -> "create " + request.plan().name().toLowerCase(Locale.ROOT)
-                + " image '" + request.name() + "' in tenant " + owner.id() + " from a " + label(source));
+                + " image '" + NameRule.printable(request.name()) + "' in tenant " + owner.id() + " from a "
+                + label(source));
     }
 
     private void checkRegistration(
@@ -110,6 +112,8 @@ public final class PolicyEngine {
         }
         evaluation.check(Rule.NAME);
         NameRule.check(request.name(), evaluation);
+        evaluation.check(Rule.TAGS);
+        NameRule.checkTags(request.tags(), evaluation);
         evaluation.check(Rule.PLAN_FORMAT);
         if (!request.plan().accepts(request.format())) {
             evaluation.deny(ReasonCode.PLAN_FORMAT_MISMATCH, "format " + request.format().label()
@@ -191,6 +195,10 @@ public final class PolicyEngine {
         if (image.status() != ImageStatus.QUEUED) {
             evaluation.deny(ReasonCode.IMAGE_NOT_QUEUED, "image " + image.id() + " is " + image.status()
                     + "; data can only be uploaded once, to a QUEUED image, so register a new image to upload again");
+        } else if (image.copiedFrom().isPresent()) {
+            evaluation.deny(ReasonCode.IMAGE_NOT_QUEUED, "image " + image.id() + " is the destination of a copy of"
+                    + " image " + image.copiedFrom().get() + " and receives its data from the copy job, not from"
+                    + " an upload");
         }
         evaluation.check(Rule.UPLOAD_CHANNEL);
         long portalLimit = catalog.limits().maxPortalUploadBytes();

@@ -25,6 +25,8 @@ public enum ReasonCode {
     // Properties checked at registration.
     NAME_LENGTH("name.length", Rule.NAME),
     NAME_CHARACTER("name.character", Rule.NAME),
+    TAG_INVALID("tag.invalid", Rule.TAGS),
+    TAG_COUNT("tag.count", Rule.TAGS),
     PLAN_FORMAT_MISMATCH("plan.format-mismatch", Rule.PLAN_FORMAT),
     MIN_DISK_NEGATIVE("min-disk.negative", Rule.MINIMUMS),
     MIN_MEMORY_NEGATIVE("min-memory.negative", Rule.MINIMUMS),

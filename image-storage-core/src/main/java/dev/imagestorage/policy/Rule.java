@@ -15,6 +15,7 @@ public enum Rule {
     VISIBILITY("visibility", "the acting tenant owns the image or accepted it as a member"),
     IMAGE_STATUS("image-status", "the image is in the status the operation needs"),
     NAME("name", "1 to 255 characters, each a printable ASCII character from '!' to '~'"),
+    TAGS("tags", "at most 128 tags, each of 1 to 255 characters with no control character"),
     PLAN_FORMAT("plan-format", "a template is raw or qcow2, an ISO image is iso"),
     MINIMUMS("minimums", "minimum disk and minimum memory are 0 or more"),
     ISO_LICENSE("iso-license", "an ISO image is never license-switched"),

@@ -61,6 +61,12 @@ public interface ImageRepository {
      */
     Image updateImage(ImageId id, UnaryOperator<Image> change);
 
+    /** Every image in the repository, in any status, in id order. Meant for maintenance, not for requests. */
+    List<Image> listAllImages();
+
+    /** Every copy job in the repository, in id order. Meant for maintenance, not for requests. */
+    List<CopyJob> listAllJobs();
+
     /** The images {@code owner} owns, in any status but {@code DELETED}, in id order. */
     List<Image> listImagesOwnedBy(TenantId owner);
 

@@ -139,6 +139,16 @@ public final class MetadataImageRepository implements ImageRepository {
     }
 
     @Override
+    public List<Image> listAllImages() {
+        return listIndexed(MetadataKey.of("images"), name -> findImage(ImageId.of(name)));
+    }
+
+    @Override
+    public List<CopyJob> listAllJobs() {
+        return listIndexed(MetadataKey.of("jobs"), name -> findJob(JobId.of(name)));
+    }
+
+    @Override
     public List<Image> listImagesOwnedBy(TenantId owner) {
         List<Image> images = listIndexed(MetadataKey.of("owner-images", owner.value()),
                 name -> findImage(ImageId.of(name)));

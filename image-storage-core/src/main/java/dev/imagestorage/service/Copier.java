@@ -69,8 +69,13 @@ final class Copier {
                 .filter(Image::isActive)
                 .orElseThrow(() -> new IllegalStateException(
                         "source image " + job.source() + " is no longer ACTIVE"));
-        Image destination = repository.updateImage(job.destination(),
-                current -> current.withStatus(ImageStatus.SAVING, clock.instant()));
+        Image destination = repository.updateImage(job.destination(), current -> {
+            if (current.status() != ImageStatus.QUEUED) {
+                throw new IllegalStateException("destination image " + current.id() + " is " + current.status()
+                        + " instead of QUEUED; it was deleted or changed before the copy started");
+            }
+            return current.withStatus(ImageStatus.SAVING, clock.instant());
+        });
 
         BlobStore from = storage.blobs(source.region());
         BlobStore to = storage.blobs(destination.region());
@@ -91,8 +96,17 @@ final class Copier {
         if (finished.status() != CopyJobStatus.SUCCEEDED) {
             throw new CancelledException(info.sizeBytes());
         }
-        repository.updateImage(destination.id(),
-                current -> current.withData(info.sizeBytes(), info.sha256(), clock.instant()));
+        Image saved = repository.updateImage(destination.id(), current -> current.status() == ImageStatus.SAVING
+                ? current.withData(info.sizeBytes(), info.sha256(), clock.instant())
+                : current);
+        if (!saved.isActive()) {
+            log.warn("Destination image {} of copy job {} became {} while its data was copied; removing the data",
+                    destination.id(), job.id(), saved.status());
+            discardDestination(job);
+            repository.updateJob(job.id(), current -> current.withFailure("destination image " + destination.id()
+                    + " became " + saved.status() + " while its data was copied", clock.instant()));
+            return;
+        }
         log.info("Copy job {} copied image {} to image {} of tenant {} ({} bytes)", job.id(), source.id(),
                 destination.id(), destination.owner(), info.sizeBytes());
     }
@@ -106,7 +120,7 @@ final class Copier {
         }
     }
 
-    private void discardDestination(CopyJob job) {
+    void discardDestination(CopyJob job) {
         try {
             storage.blobs(repository.findImage(job.destination()).map(Image::region).orElseThrow())
                     .delete(BlobKey.of(job.destination()));

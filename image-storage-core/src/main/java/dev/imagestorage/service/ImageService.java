@@ -38,7 +38,10 @@ import dev.imagestorage.model.TenantId;
 import dev.imagestorage.policy.Decision;
 import dev.imagestorage.policy.DistributionPlan;
 import dev.imagestorage.policy.DistributionPlanner;
+import dev.imagestorage.policy.Operation;
 import dev.imagestorage.policy.PolicyEngine;
+import dev.imagestorage.policy.Reason;
+import dev.imagestorage.policy.ReasonCode;
 import dev.imagestorage.repository.ImageRepository;
 import dev.imagestorage.repository.MetadataImageRepository;
 import dev.imagestorage.spi.BlobKey;
@@ -110,7 +113,11 @@ public final class ImageService {
      */
     public Contract addContract(ContractId id) {
         Contract contract = new Contract(id);
-        repository.createContract(contract);
+        try {
+            repository.createContract(contract);
+        } catch (ConflictException e) {
+            throw new ConflictException(e.key(), "contract '" + id + "' already exists");
+        }
         log.info("Contract {} added", id);
         return contract;
     }
@@ -132,7 +139,11 @@ public final class ImageService {
             throw new IllegalStateException("contract " + contract + " is terminated and takes no new tenants");
         }
         Tenant tenant = new Tenant(id, contract, region);
-        repository.createTenant(tenant);
+        try {
+            repository.createTenant(tenant);
+        } catch (ConflictException e) {
+            throw new ConflictException(e.key(), "tenant '" + id + "' already exists");
+        }
         log.info("Tenant {} added to contract {} in region {}", id, contract, region);
         return tenant;
     }
@@ -395,7 +406,7 @@ public final class ImageService {
 
     /** Lists the memberships of the caller's acting tenant in other tenants' images, in every status. */
     public List<Membership> listMemberships(Caller caller) {
-        return repository.listMembershipsOf(caller.actingTenant());
+        return repository.listMembershipsOf(tenant(caller.actingTenant()).id());
     }
 
     public Decision checkDownload(Caller caller, ImageId id) {
@@ -406,12 +417,15 @@ public final class ImageService {
 
     /**
      * Writes the bytes of an image to {@code out} and verifies their SHA-256 against the one recorded at upload.
+     * The check ends when the last byte is written, so a caller that gets an exception must discard what it
+     * received.
      *
      * @return the decision, which may carry warnings the caller should show
      * @throws OperationDeniedException when the download is denied
      * @throws StorageIoException when reading or writing fails, or the stored bytes no longer match their SHA-256
      */
     public Decision download(Caller caller, ImageId id, OutputStream out) {
+        requireNonNull(out, "out");
         Image image = findExisting(id);
         Decision decision = requireAllowed(checkDownload(caller, id));
 
@@ -422,6 +436,9 @@ public final class ImageService {
             copied = in.transferTo(hashing);
         } catch (IOException e) {
             throw new StorageIoException(key.value(), "download of image " + id + " failed: " + e.getMessage(), e);
+        } catch (NotFoundException e) {
+            throw new StorageIoException(key.value(), "the data of ACTIVE image " + id + " is missing from region "
+                    + image.region() + "; the store lost it", e);
         }
         String actual = hashing.hash().toString();
         if (copied != image.sizeBytes() || !image.sha256().orElse("").equals(actual)) {
@@ -494,7 +511,11 @@ public final class ImageService {
         Image updated = repository.updateImage(id, current -> {
             requireExists(current);
             if (!current.owner().equals(caller.actingTenant())) {
-                throw new NotFoundException("image", id.value());
+                throw new OperationDeniedException(Decision.of(Operation.PROTECT,
+                        "turn deletion protection " + (enabled ? "on" : "off") + " for image " + id,
+                        List.of(Reason.deny(ReasonCode.IMAGE_NOT_OWNER, "tenant " + caller.actingTenant()
+                                + " does not own image " + id + " (owner: tenant " + current.owner()
+                                + ") and can not change its protection"))));
             }
             return current.withDeletionProtection(enabled, clock.instant());
         });
@@ -631,7 +652,7 @@ public final class ImageService {
 
     /** Lists the copy jobs whose source or destination is the caller's acting tenant. */
     public List<CopyJob> listJobs(Caller caller) {
-        return repository.listJobsOf(caller.actingTenant());
+        return repository.listJobsOf(tenant(caller.actingTenant()).id());
     }
 
     public Decision checkCancelCopy(Caller caller, JobId id) {
@@ -644,10 +665,16 @@ public final class ImageService {
      */
     public CopyJob cancelCopy(Caller caller, JobId id) {
         job(caller, id);
+        CopyJob[] before = new CopyJob[1];
         CopyJob cancelled = repository.updateJob(id, current -> {
             requireAllowed(policy.cancelCopy(caller, current));
+            before[0] = current;
             return current.withStatus(CopyJobStatus.CANCELLED, clock.instant());
         });
+        if (before[0].status() == CopyJobStatus.QUEUED) {
+            // The copy has not started, so nothing else will remove its destination until the executor runs it.
+            copier.discardDestination(cancelled);
+        }
         log.info("Copy job {} cancelled by tenant {}", id, caller.actingTenant());
         return cancelled;
     }
@@ -768,6 +795,55 @@ public final class ImageService {
         }
         return new DistributionPlanner(policy).plan(caller, source, owner, destination, candidates,
                 tenant -> repository.usage(tenant.id()), repository.findMembership(id, target), clock.instant());
+    }
+
+    // ---- Maintenance ----
+
+    /**
+     * Cleans up work that a crash or a lost connection left unfinished: uploads still {@code SAVING} and copy jobs
+     * still {@code QUEUED} or {@code RUNNING} whose last change is older than {@code minimumAge} end as
+     * {@code KILLED} and {@code FAILED}, and the blob stores that support it remove partial uploads of that age.
+     * Choose an age well above the longest upload or copy in progress, because a live one older than the age is
+     * cut off too.
+     */
+    public RecoveryReport recoverInterruptedWork(java.time.Duration minimumAge) {
+        if (minimumAge.isNegative()) {
+            throw new IllegalArgumentException("invalid minimum age " + minimumAge + ": it must not be negative");
+        }
+        Instant cutoff = clock.instant().minus(minimumAge);
+        List<JobId> failedJobs = new ArrayList<>();
+        for (CopyJob job : repository.listAllJobs()) {
+            if (job.status().isFinal() || !job.updatedAt().isBefore(cutoff)) {
+                continue;
+            }
+            repository.updateJob(job.id(), j -> j.status().isFinal()
+                    ? j
+                    : j.withFailure("interrupted: no progress since " + j.updatedAt(), clock.instant()));
+            copier.discardDestination(job);
+            failedJobs.add(job.id());
+        }
+        List<ImageId> killed = new ArrayList<>();
+        for (Image image : repository.listAllImages()) {
+            if (image.status() != ImageStatus.SAVING || !image.updatedAt().isBefore(cutoff)) {
+                continue;
+            }
+            Image after = repository.updateImage(image.id(), i -> i.status() == ImageStatus.SAVING
+                    ? i.withStatus(ImageStatus.KILLED, clock.instant())
+                    : i);
+            if (after.status() == ImageStatus.KILLED) {
+                storage.blobs(after.region()).delete(BlobKey.of(after.id()));
+                killed.add(after.id());
+            }
+        }
+        int removed = 0;
+        for (RegionId region : catalog.regions()) {
+            if (storage.blobs(region) instanceof dev.imagestorage.spi.SupportsUnfinishedUploadCleanup cleanup) {
+                removed += cleanup.deleteUnfinishedUploads(minimumAge);
+            }
+        }
+        log.info("Recovered interrupted work: {} uploads killed, {} copy jobs failed, {} partial uploads removed",
+                killed.size(), failedJobs.size(), removed);
+        return new RecoveryReport(killed, failedJobs, removed);
     }
 
     // ---- Helpers ----
