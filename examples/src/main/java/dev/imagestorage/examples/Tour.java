@@ -6,19 +6,25 @@ import com.google.common.io.ByteStreams;
 import dev.imagestorage.ImageStorageException;
 import dev.imagestorage.OperationDeniedException;
 import dev.imagestorage.UploadRejectedException;
+import dev.imagestorage.catalog.Catalog;
+import dev.imagestorage.catalog.CatalogJson;
 import dev.imagestorage.fs.FileSystemStorage;
 import dev.imagestorage.model.Caller;
 import dev.imagestorage.model.ContractId;
 import dev.imagestorage.model.CopyJob;
+import dev.imagestorage.model.CopyRequest;
 import dev.imagestorage.model.DiskFormat;
 import dev.imagestorage.model.Image;
-import dev.imagestorage.model.Origin;
+import dev.imagestorage.model.ImageId;
 import dev.imagestorage.model.RegionId;
 import dev.imagestorage.model.RegisterRequest;
 import dev.imagestorage.model.Tenant;
 import dev.imagestorage.model.TenantId;
 import dev.imagestorage.policy.Decision;
+import dev.imagestorage.policy.DistributionPlan;
+import dev.imagestorage.policy.DistributionStep;
 import dev.imagestorage.service.ImageService;
+import dev.imagestorage.service.PlannedOperation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -42,14 +48,16 @@ import java.util.stream.Stream;
 public final class Tour {
     static final String USAGE = String.join(System.lineSeparator(),
             "usage: tour [--store DIR] [IMAGE_FILE ...]",
-            "  --store DIR   folder for the filesystem store; it must be new or empty.",
-            "                Default: a new folder under the system temporary folder.",
+            "  --store DIR   folder for the filesystem store; it must be new or empty, and it is kept.",
+            "                Default: a new folder under the system temporary folder, deleted at the end.",
             "  IMAGE_FILE    your own image to use instead of a bundled one: a .qcow2 or .raw/.img file",
             "                replaces the template, a .iso file replaces the ISO image.",
-            "  --help        print this text.");
+            "  --help        print this text.",
+            "  --            ends the options; every later argument is an image file.");
 
     private static final String BUNDLED_TEMPLATE = "/images/demo-template.qcow2";
     private static final String BUNDLED_ISO = "/images/demo-installer.iso";
+    private static final String TOUR_CATALOG = "/tour-catalog.json";
 
     private final PrintStream out;
 
@@ -73,7 +81,7 @@ public final class Tour {
             err.println("tour: error: " + e.getMessage());
             return 2;
         } catch (IllegalArgumentException e) {
-            err.println("tour: " + e.getMessage());
+            err.println("tour: error: " + e.getMessage());
             err.println(USAGE);
             return 2;
         }
@@ -82,16 +90,46 @@ public final class Tour {
             return 0;
         }
 
+        Optional<Path> temporaryStore = Optional.empty();
         try {
-            Path store = options.store().isPresent() ? prepareStore(options.store().get()) : newStoreFolder();
+            Path store;
+            if (options.store().isPresent()) {
+                store = prepareStore(options.store().get());
+            } else {
+                store = newStoreFolder();
+                temporaryStore = Optional.of(store);
+            }
             new Tour(out).walk(store, options.template(), options.iso());
             return 0;
         } catch (InputException e) {
-            err.println("tour: error: " + e.getMessage());
+            err.println("tour: error: " + e.getMessage() + keptNote(options));
             return 2;
         } catch (ImageStorageException | IOException | UncheckedIOException e) {
-            err.println("tour: failed: " + e.getMessage());
+            err.println("tour: failed: " + e.getMessage() + keptNote(options));
             return 1;
+        } finally {
+            temporaryStore.ifPresent(Tour::deleteQuietly);
+        }
+    }
+
+    /** Tells where the data of the steps done so far stays, when the user chose the store folder. */
+    private static String keptNote(TourOptions options) {
+        return options.store().map(folder -> " (the store folder " + folder + " keeps the steps done so far)")
+                .orElse("");
+    }
+
+    /** Deletes the tour's temporary store folder; a failure leaves files in the system temporary folder only. */
+    private static void deleteQuietly(Path folder) {
+        try (Stream<Path> paths = Files.walk(folder)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> {
+                try {
+                    Files.deleteIfExists(path);
+                } catch (IOException e) {
+                    // Left for the operating system's cleanup of its temporary folder.
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            // Same as above.
         }
     }
 
@@ -99,10 +137,13 @@ public final class Tour {
             throws IOException {
         ImageSource template = ownTemplate.orElse(ImageSource.bundled(BUNDLED_TEMPLATE, DiskFormat.QCOW2));
         ImageSource iso = ownIso.orElse(ImageSource.bundled(BUNDLED_ISO, DiskFormat.ISO));
+        Catalog catalog = loadCatalog();
 
         try (FileSystemStorage storage = FileSystemStorage.open(storeFolder)) {
-            ImageService service = ImageService.builder().storage(storage).build();
+            ImageService service = ImageService.builder().storage(storage).catalog(catalog).build();
             out.println("Image Storage SDK tour, store folder: " + storeFolder);
+            out.println("Catalog: regions " + catalog.regions() + ", official templates "
+                    + catalog.officialTemplates().keySet());
 
             section("1. Contracts and tenants");
             Tenant acmeJp1 = addTenant(service, "acme", "acme-jp1", "JP1");
@@ -129,17 +170,20 @@ public final class Tour {
             out.println("  " + globexJp1.id() + " sees after accepting:  " + names(service.listImages(globex)));
 
             section("4. Copy the template to " + acmeJp2.id() + " (same contract, region JP2)");
-            CopyJob job = service.copy(acme, templateImage.id(), acmeJp2.id());
+            CopyRequest copyRequest = CopyRequest.of(templateImage.id(), acmeJp2.id()).acknowledgingDataTransfer();
+            out.println("  dry run first:");
+            indent(service.dryRun(acme, new PlannedOperation.Copy(copyRequest)).toString());
+            CopyJob job = service.copy(acme, copyRequest);
             Image copy = service.image(Caller.of(acmeJp2.id()), job.destination());
             out.println("  job " + job.id() + ": " + job.status() + ", " + job.percentDone() + "% ("
                     + job.bytesDone() + " of " + job.bytesTotal() + " bytes)");
             out.println("  " + acmeJp2.id() + " now owns image " + copy.id() + " in " + copy.region() + ": "
                     + copy.status() + ", SHA-256 " + copy.sha256().orElse("?"));
 
-            section("5. Steps the rules forbid");
+            section("5. Steps the rules forbid, each decision with its reasons");
             Image derived = registerAndUpload(service, acme,
                     RegisterRequest.template("captured-from-official", template.format())
-                            .origin(Origin.DERIVED_FROM_OFFICIAL).build(),
+                            .derivedFromOfficial("ubuntu-22.04-official").build(),
                     template);
             explain("share the template with " + globexJp2.id() + " in another region",
                     service.checkAddMember(acme, templateImage.id(), globexJp2.id()));
@@ -155,27 +199,67 @@ public final class Tour {
                 out.println("  acting anyway throws " + e.getClass().getSimpleName() + " with the same decision");
             }
 
-            section("6. Download the template and compare checksums");
-            Path downloaded = Files.createTempFile("tour-download-", "." + template.format().label());
-            try {
-                try (OutputStream file = Files.newOutputStream(downloaded)) {
-                    service.download(acme, templateImage.id(), file);
-                }
-                String original = template.sha256();
-                String received = com.google.common.io.Files.asByteSource(downloaded.toFile())
-                        .hash(Hashing.sha256()).toString();
-                out.println("  original   " + original + "  " + template.label());
-                out.println("  downloaded " + received + "  " + Files.size(downloaded) + " bytes");
-                if (!original.equals(received)) {
-                    throw new IllegalStateException("the downloaded bytes differ from the original");
-                }
-                out.println("  the SHA-256 checksums match");
-            } finally {
-                Files.deleteIfExists(downloaded);
-            }
+            section("6. Plan a route to " + globexJp2.id() + " (other contract, other region)");
+            DistributionPlan plan = service.planDistribution(acme, templateImage.id(), globexJp2.id());
+            indent(plan.toString());
+            followPlan(service, acme, plan, templateImage);
+            out.println("  " + globexJp2.id() + " sees: " + names(service.listImages(Caller.of(globexJp2.id()))));
+
+            section("7. Download the template and compare checksums");
+            downloadAndCompare(service, acme, templateImage, template);
             out.println();
             out.println("Tour finished: " + service.listImages(acme).size() + " images in " + acmeJp1.id() + ", "
                     + isoImage.name() + " and " + templateImage.name() + " among them.");
+        }
+    }
+
+    /** Executes the steps of a distribution plan, as the tenants each step names. */
+    private void followPlan(ImageService service, Caller caller, DistributionPlan plan, Image source) {
+        ImageId held = source.id();
+        for (DistributionStep step : plan.steps()) {
+            Caller actor = new Caller(step.actingTenant(), caller.accessibleTenants());
+            if (step.kind() == DistributionStep.Kind.COPY) {
+                CopyRequest request = CopyRequest.of(held, step.recipient());
+                CopyJob job = service.copy(actor, step.dataTransferAcknowledged()
+                        ? request.acknowledgingDataTransfer()
+                        : request);
+                held = job.destination();
+                out.println("  done: " + step + ", job " + job.status());
+            } else {
+                service.addMember(actor, held, step.recipient());
+                service.accept(Caller.of(step.recipient()), held, step.recipient());
+                out.println("  done: " + step);
+            }
+        }
+    }
+
+    private void downloadAndCompare(ImageService service, Caller caller, Image image, ImageSource source)
+            throws IOException {
+        Path downloaded = Files.createTempFile("tour-download-", "." + image.format().label());
+        try {
+            try (OutputStream file = Files.newOutputStream(downloaded)) {
+                service.download(caller, image.id(), file);
+            }
+            String original = source.sha256();
+            String received = com.google.common.io.Files.asByteSource(downloaded.toFile())
+                    .hash(Hashing.sha256()).toString();
+            out.println("  original   " + original + "  " + source.label());
+            out.println("  downloaded " + received + "  " + Files.size(downloaded) + " bytes");
+            if (!original.equals(received)) {
+                throw new IllegalStateException("the downloaded bytes differ from the original");
+            }
+            out.println("  the SHA-256 checksums match");
+        } finally {
+            Files.deleteIfExists(downloaded);
+        }
+    }
+
+    private static Catalog loadCatalog() throws IOException {
+        try (InputStream json = Tour.class.getResourceAsStream(TOUR_CATALOG)) {
+            if (json == null) {
+                throw new IllegalStateException("the tour's catalog " + TOUR_CATALOG + " is missing from the classpath");
+            }
+            return CatalogJson.read(json);
         }
     }
 
@@ -208,7 +292,11 @@ public final class Tour {
 
     private void explain(String attempt, Decision decision) {
         out.println("  try to " + attempt + ":");
-        for (String line : decision.toString().split("\\R")) {
+        indent(decision.toString());
+    }
+
+    private void indent(String text) {
+        for (String line : text.split("\\R")) {
             out.println("    " + line);
         }
     }
@@ -227,6 +315,17 @@ public final class Tour {
     }
 
     private static Path prepareStore(Path folder) throws IOException {
+        if (!Files.exists(folder)) {
+            try {
+                Files.createDirectories(folder);
+            } catch (IOException e) {
+                String reason = e instanceof java.nio.file.FileSystemException failure && failure.getReason() != null
+                        ? failure.getReason()
+                        : e.getMessage();
+                throw new InputException(folder + ": can not create the store folder: " + reason);
+            }
+            return folder;
+        }
         if (Files.exists(folder)) {
             if (!Files.isDirectory(folder)) {
                 throw new InputException(folder + ": --store must name a folder, and this is a file");

@@ -13,8 +13,22 @@ record TourOptions(Optional<Path> store, Optional<Tour.ImageSource> template, Op
         Optional<Path> store = Optional.empty();
         Optional<Tour.ImageSource> template = Optional.empty();
         Optional<Tour.ImageSource> iso = Optional.empty();
+        boolean optionsEnded = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
+            if (!optionsEnded && arg.equals("--")) {
+                optionsEnded = true;
+                continue;
+            }
+            if (optionsEnded) {
+                Tour.ImageSource source = Tour.ImageSource.file(Path.of(arg));
+                if (source.format() == DiskFormat.ISO) {
+                    iso = add(iso, source, "ISO");
+                } else {
+                    template = add(template, source, "template");
+                }
+                continue;
+            }
             if (arg.equals("--help") || arg.equals("-h")) {
                 return new TourOptions(store, template, iso, true);
             }
@@ -33,18 +47,20 @@ record TourOptions(Optional<Path> store, Optional<Tour.ImageSource> template, Op
             }
             Tour.ImageSource source = Tour.ImageSource.file(Path.of(arg));
             if (source.format() == DiskFormat.ISO) {
-                if (iso.isPresent()) {
-                    throw new IllegalArgumentException("two ISO files given: " + iso.get().label() + " and " + arg);
-                }
-                iso = Optional.of(source);
+                iso = add(iso, source, "ISO");
             } else {
-                if (template.isPresent()) {
-                    throw new IllegalArgumentException(
-                            "two template files given: " + template.get().label() + " and " + arg);
-                }
-                template = Optional.of(source);
+                template = add(template, source, "template");
             }
         }
         return new TourOptions(store, template, iso, false);
+    }
+
+    private static Optional<Tour.ImageSource> add(
+            Optional<Tour.ImageSource> current, Tour.ImageSource source, String kind) {
+        if (current.isPresent()) {
+            throw new IllegalArgumentException(
+                    "two " + kind + " files given: " + current.get().label() + " and " + source.label());
+        }
+        return Optional.of(source);
     }
 }

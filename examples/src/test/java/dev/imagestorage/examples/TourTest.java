@@ -47,15 +47,66 @@ class TourTest {
                 .contains("iso 'demo-installer' (iso")
                 .contains("globex-jp1 sees before accepting: []")
                 .contains("globex-jp1 sees after accepting:  [demo-template]")
+                .contains("dry run first:")
+                .contains("would: copy 393216 bytes from region JP1 to region JP2")
+                .contains("quota of tenant acme-jp2 for TEMPLATE: 0 -> 1 of 256")
                 .contains(": SUCCEEDED, 100%")
                 .contains("[share.cross-region]")
                 .contains("[copy.cross-contract]")
                 .contains("[delete.protected]")
                 .contains("[download.derived-from-official]")
                 .contains("acting anyway throws OperationDeniedException")
+                .contains("passed: ")
+                .contains("1. copy from tenant acme-jp1 to tenant acme-jp2")
+                .contains("2. share from tenant acme-jp2 with tenant globex-jp2, which accepts")
+                .contains("globex-jp2 sees: [demo-template]")
                 .contains("the SHA-256 checksums match");
         assertThat(store.resolve("blobs/JP1")).isDirectory();
         assertThat(store.resolve("blobs/JP2")).isDirectory();
+    }
+
+    @Test
+    void temporaryStoreDeletedAtEnd() {
+        int exitCode = run();
+
+        assertThat(exitCode).as(errors()).isZero();
+        String firstLine = output().lines().findFirst().orElseThrow();
+        Path store = Path.of(firstLine.substring(firstLine.indexOf(": ") + 2));
+        assertThat(store).doesNotExist();
+    }
+
+    @Test
+    void storeUnderFileIsOneLineError() throws IOException {
+        Path file = Files.writeString(temp.resolve("afile"), "x");
+
+        int exitCode = run("--store", file.resolve("sub").toString());
+
+        assertThat(exitCode).isEqualTo(2);
+        assertThat(errors().lines()).hasSize(1);
+        assertThat(errors()).startsWith("tour: error: " + file.resolve("sub") + ": can not create the store folder")
+                .doesNotContain("Exception");
+    }
+
+    @Test
+    void doubleDashEndsOptions() throws IOException {
+        Path qcow2 = temp.resolve("--mine.qcow2");
+        copyResource("/images/demo-template.qcow2", qcow2);
+
+        int exitCode = run("--store", temp.resolve("store").toString(), "--", qcow2.toString());
+
+        assertThat(exitCode).as(errors()).isZero();
+        assertThat(output()).contains("from " + qcow2);
+    }
+
+    @Test
+    void failedStepTellsWhereStoreIs() throws IOException {
+        Path empty = Files.createFile(temp.resolve("empty.iso"));
+        Path store = temp.resolve("kept");
+
+        int exitCode = run("--store", store.toString(), empty.toString());
+
+        assertThat(exitCode).isEqualTo(2);
+        assertThat(errors()).contains("[upload.empty]").contains("the store folder " + store + " keeps");
     }
 
     @Test
@@ -138,7 +189,7 @@ class TourTest {
         int exitCode = run("--bogus");
 
         assertThat(exitCode).isEqualTo(2);
-        assertThat(errors()).contains("unknown option '--bogus'").contains("usage: tour");
+        assertThat(errors()).contains("tour: error: unknown option '--bogus'").contains("usage: tour");
     }
 
     @Test
