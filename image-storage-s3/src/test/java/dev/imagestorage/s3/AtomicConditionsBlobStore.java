@@ -1,7 +1,9 @@
 package dev.imagestorage.s3;
 
 import com.google.common.util.concurrent.Striped;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.Optional;
 import java.util.concurrent.locks.Lock;
 import java.util.function.Supplier;
@@ -39,7 +41,14 @@ final class AtomicConditionsBlobStore extends ForwardingBlobStore {
     @Override
     public PutObjectResponse putBlob(PutObjectRequest request, InputStream input) {
         return locked(request.bucket(), request.key(), () -> {
-            checkConditions(request.bucket(), request.key(), request.ifMatch(), request.ifNoneMatch());
+            try {
+                checkConditions(request.bucket(), request.key(), request.ifMatch(), request.ifNoneMatch());
+            } catch (RuntimeException e) {
+                // Reading the rest of the body keeps the connection usable: Jetty closes a connection whose
+                // request body was not read, and the client's next request on it fails with a broken pipe.
+                drain(input);
+                throw e;
+            }
             return super.putBlob(request, input);
         });
     }
@@ -84,6 +93,14 @@ final class AtomicConditionsBlobStore extends ForwardingBlobStore {
         }
         if (ifMatch != null && !sameEtag(etag.get(), ifMatch)) {
             throw S3Exceptions.preconditionFailed(null);
+        }
+    }
+
+    private static void drain(InputStream input) {
+        try {
+            input.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            // The connection is lost anyway; the precondition failure is still the response.
         }
     }
 
