@@ -3,6 +3,7 @@ package dev.imagestorage.s3;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.CancellationException;
@@ -10,13 +11,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Reads bytes {@code [start, end)} of one object through ranged GETs of {@code chunkSize} bytes, with up to
- * {@code readAhead} GETs in flight ahead of the reader, so the stream holds at most {@code readAhead × chunkSize}
- * bytes. Every GET sends {@code If-Match} with the ETag the object had when the stream was opened, so the stream
+ * {@code readAhead} GETs in flight ahead of the reader, so the stream keeps at most
+ * {@code readAhead × chunkSize} bytes in memory. Every GET sends {@code If-Match} with the ETag the object had when the stream was opened, so the stream
  * fails instead of mixing the bytes of two objects when the key is deleted and put again while it is read.
  */
 final class RangedBlobInputStream extends InputStream {
@@ -115,19 +118,23 @@ final class RangedBlobInputStream extends InputStream {
 
     private byte[] fetch(long from, long to) {
         String range = "bytes=" + from + "-" + (to - 1);
-        byte[] bytes;
-        try {
-            bytes = client.getObjectAsBytes(request -> request.bucket(bucket).key(objectKey).range(range)
-                    .ifMatch(etag)).asByteArray();
+        // Reading into an array of the exact size copies each byte once.
+        byte[] bytes = new byte[(int) (to - from)];
+        int read;
+        try (ResponseInputStream<GetObjectResponse> in = client.getObject(request -> request.bucket(bucket)
+                .key(objectKey).range(range).ifMatch(etag))) {
+            read = in.readNBytes(bytes, 0, bytes.length);
         } catch (S3Exception e) {
             if (S3Errors.isConditionFailed(e) || S3Errors.isNotFound(e)) {
                 throw new IllegalStateException("the object was deleted or replaced while it was read", e);
             }
             throw e;
+        } catch (IOException e) {
+            throw new UncheckedIOException("failed to read " + range, e);
         }
-        if (bytes.length != to - from) {
-            throw new IllegalStateException("the GET of " + range + " returned " + bytes.length + " bytes instead of "
-                    + (to - from));
+        if (read != bytes.length) {
+            throw new IllegalStateException("the GET of " + range + " returned " + read + " bytes instead of "
+                    + bytes.length);
         }
         return bytes;
     }

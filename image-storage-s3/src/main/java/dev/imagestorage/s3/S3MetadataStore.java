@@ -36,7 +36,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * the folder of another, also when a document and its children both exist. S3 would not mind, but the file-based
  * stores of S3Proxy 4.1.0 keep objects as files and fail with 500 to store {@code a} and {@code a/b} at once.
  *
- * <p>An object holds a header line {@code imagestorage-metadata/1 <random UUID>} and then the document's bytes. The
+ * <p>An object contains a header line {@code imagestorage-metadata/1 <random UUID>} and then the document's bytes. The
  * UUID makes every write's bytes, and so its ETag, new, also when the same document is written again: without it a
  * version token would come back after a delete and a create of equal bytes.
  *

@@ -24,7 +24,7 @@ class S3MetadataStoreTest extends MetadataStoreContract {
     private final S3Client s3 = S3ProxyExtension.client();
     private S3Storage storage;
 
-    /** A page size of 2 makes every listing of the contract follow continuation tokens. */
+    /** Returns a store that lists 2 keys per page, so every listing of the contract follows continuation tokens. */
     @Override
     protected MetadataStore newStore() {
         storage = TestStorages.newStorage(builder -> builder.listPageSize(2));
