@@ -25,6 +25,7 @@ import dev.imagestorage.policy.DistributionPlan;
 import dev.imagestorage.policy.DistributionStep;
 import dev.imagestorage.service.ImageService;
 import dev.imagestorage.service.PlannedOperation;
+import dev.imagestorage.spi.StorageBackend;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -39,7 +40,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * A walk through the SDK on the filesystem store. Two contracts get tenants in JP1 and JP2, a template and an ISO
+ * A walk through the SDK on the filesystem store, or on an S3 server. Two contracts get tenants in JP1 and JP2, a template and an ISO
  * image are uploaded from real image files, and then come a share, a copy, the steps the rules forbid and a verified
  * download.
  *
@@ -47,9 +48,14 @@ import java.util.stream.Stream;
  */
 public final class Tour {
     static final String USAGE = String.join(System.lineSeparator(),
-            "usage: tour [--store DIR] [IMAGE_FILE ...]",
+            "usage: tour [--store DIR | S3 OPTIONS] [IMAGE_FILE ...]",
             "  --store DIR   folder for the filesystem store; it must be new or empty, and it is kept.",
             "                Default: a new folder under the system temporary folder, deleted at the end.",
+            "  --s3-endpoint URL --s3-region REGION --s3-access-key KEY --s3-secret-key SECRET",
+            "                use an S3 server at URL, such as http://127.0.0.1:9000, instead of the",
+            "                filesystem store; the tour creates its buckets when they are missing.",
+            "  --s3-bucket-prefix PREFIX",
+            "                bucket names: PREFIX-metadata and PREFIX-<region>. Default: image-storage-tour.",
             "  IMAGE_FILE    your own image to use instead of a bundled one: a .qcow2 or .raw/.img file",
             "                replaces the template, a .iso file replaces the ISO image.",
             "  --help        print this text.",
@@ -92,14 +98,24 @@ public final class Tour {
 
         Optional<Path> temporaryStore = Optional.empty();
         try {
-            Path store;
-            if (options.store().isPresent()) {
-                store = prepareStore(options.store().get());
+            StorageBackend storage;
+            String description;
+            if (options.s3().isPresent()) {
+                S3TourStorage s3 = S3TourStorage.open(options.s3().get());
+                storage = s3;
+                description = s3.description();
             } else {
-                store = newStoreFolder();
-                temporaryStore = Optional.of(store);
+                Path store;
+                if (options.store().isPresent()) {
+                    store = prepareStore(options.store().get());
+                } else {
+                    store = newStoreFolder();
+                    temporaryStore = Optional.of(store);
+                }
+                storage = FileSystemStorage.open(store);
+                description = "store folder: " + store;
             }
-            new Tour(out).walk(store, options.template(), options.iso());
+            new Tour(out).walk(storage, description, options.template(), options.iso());
             return 0;
         } catch (InputException e) {
             err.println("tour: error: " + e.getMessage() + keptNote(options));
@@ -133,15 +149,16 @@ public final class Tour {
         }
     }
 
-    private void walk(Path storeFolder, Optional<ImageSource> ownTemplate, Optional<ImageSource> ownIso)
-            throws IOException {
+    /** Walks through the steps on {@code storage}, and closes it. */
+    private void walk(StorageBackend storage, String storeDescription, Optional<ImageSource> ownTemplate,
+            Optional<ImageSource> ownIso) throws IOException {
         ImageSource template = ownTemplate.orElse(ImageSource.bundled(BUNDLED_TEMPLATE, DiskFormat.QCOW2));
         ImageSource iso = ownIso.orElse(ImageSource.bundled(BUNDLED_ISO, DiskFormat.ISO));
         Catalog catalog = loadCatalog();
 
-        try (FileSystemStorage storage = FileSystemStorage.open(storeFolder)) {
+        try (storage) {
             ImageService service = ImageService.builder().storage(storage).catalog(catalog).build();
-            out.println("Image Storage SDK tour, store folder: " + storeFolder);
+            out.println("Image Storage SDK tour, " + storeDescription);
             out.println("Catalog: regions " + catalog.regions() + ", official templates "
                     + catalog.officialTemplates().keySet());
 
