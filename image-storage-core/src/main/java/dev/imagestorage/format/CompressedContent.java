@@ -99,7 +99,8 @@ public final class CompressedContent {
         return switch (compression) {
             case GZIP -> GzipCompressorInputStream.builder().setInputStream(compressed).setDecompressConcatenated(true)
                     .get();
-            case XZ -> new XZCompressorInputStream(compressed, true, XZ_MEMORY_LIMIT_KIB);
+            case XZ -> XZCompressorInputStream.builder().setInputStream(compressed).setDecompressConcatenated(true)
+                    .setMemoryLimitKiB(XZ_MEMORY_LIMIT_KIB).get();
             case BZIP2 -> new BZip2CompressorInputStream(compressed, true);
             case ZSTD -> new ZstdCompressorInputStream(compressed);
         };

@@ -65,7 +65,13 @@ public enum ReasonCode {
     FORMAT_ISO_INVALID("format.iso-invalid"),
     FORMAT_PARTITION_TABLE_INVALID("format.partition-table-invalid"),
     FORMAT_TRUNCATED("format.truncated"),
-    UPLOAD_DECOMPRESSION_FAILED("upload.decompression-failed");
+    UPLOAD_DECOMPRESSION_FAILED("upload.decompression-failed"),
+    BUNDLE_MALFORMED("bundle.malformed"),
+    BUNDLE_MANIFEST_MISSING("bundle.manifest-missing"),
+    BUNDLE_MANIFEST_INVALID("bundle.manifest-invalid"),
+    BUNDLE_ENTRY_UNSAFE("bundle.entry-unsafe"),
+    BUNDLE_ENTRY_UNEXPECTED("bundle.entry-unexpected"),
+    BUNDLE_SIZE_MISMATCH("bundle.size-mismatch");
 
     private final String code;
 
