@@ -145,7 +145,7 @@ class ImageBundlesTest {
 
     @Test
     void handMadeBundleImportedAsPrivate() {
-        // The manifest has no origin field, so whoever wrote the bundle, the image is private.
+        // The manifest has no origin field, so an imported image is private whatever service wrote the bundle.
         Map<String, Object> manifest = rawManifest(RAW);
         byte[] bundle = new Bundles.Tar().file("manifest.json", json(manifest)).file("disk.raw", RAW).bytes();
 

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** MBR and GPT checks on raw disks and hybrid ISOs, on partition tables built byte by byte. */
 class PartitionTableTest {
     /**
-     * Sectors in the disks built here: 63 KiB, shorter than the prefix, so the inspector sees the whole content and
+     * Sectors in the disks built here. 63 KiB is shorter than the prefix, so the inspector has the whole content and
      * checks the partitions against its length at once.
      */
     private static final int DISK_SECTORS = 126;
@@ -286,8 +286,8 @@ class PartitionTableTest {
     }
 
     /**
-     * Returns a 63 KiB disk with a protective MBR and a GPT whose header is at LBA 1, whose 4 entries of 128 bytes
-     * are at LBA 2, whose usable LBAs are 3 to 120 and whose one partition covers LBAs 10 to 49.
+     * Returns a 63 KiB disk with a protective MBR and a GPT. The GPT header is at LBA 1, its 4 entries of 128 bytes
+     * are at LBA 2, the usable LBAs are 3 to 120, and one partition covers LBAs 10 to 49.
      */
     private static ByteBuffer gptDisk() {
         ByteBuffer disk = disk();
