@@ -11,6 +11,7 @@ import dev.imagestorage.policy.Reason;
 import dev.imagestorage.policy.ReasonCode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -92,11 +93,9 @@ final class BundleReader {
      */
     InputStream openDisk() {
         budget.allow(HEADER_ALLOWANCE);
-        TarArchiveEntry entry = nextEntry();
-        if (entry == null) {
-            throw reject(ReasonCode.BUNDLE_MALFORMED, "the bundle ends after " + MANIFEST_NAME
-                    + " without a disk entry; expected " + manifest.diskEntryName() + " next");
-        }
+        TarArchiveEntry entry = nextEntry().orElseThrow(() -> reject(ReasonCode.BUNDLE_MALFORMED,
+                "the bundle ends after " + MANIFEST_NAME + " without a disk entry; expected "
+                        + manifest.diskEntryName() + " next"));
         if (entry.getName().equals(MANIFEST_NAME)) {
             throw reject(ReasonCode.BUNDLE_ENTRY_UNEXPECTED, "the bundle contains " + MANIFEST_NAME
                     + " twice; expected " + manifest.diskEntryName() + " after the first one");
@@ -121,10 +120,11 @@ final class BundleReader {
      * @throws BundleRejectedException when another entry follows
      */
     void requireEnd() {
-        TarArchiveEntry entry = nextEntry();
-        if (entry == null) {
+        Optional<TarArchiveEntry> next = nextEntry();
+        if (next.isEmpty()) {
             return;
         }
+        TarArchiveEntry entry = next.get();
         if (entry.getName().equals(MANIFEST_NAME)) {
             throw reject(ReasonCode.BUNDLE_ENTRY_UNEXPECTED, "the bundle contains " + MANIFEST_NAME
                     + " twice; a bundle contains one manifest and one disk entry");
@@ -135,11 +135,8 @@ final class BundleReader {
     }
 
     private BundleManifest readManifest() {
-        TarArchiveEntry entry = nextEntry();
-        if (entry == null) {
-            throw reject(ReasonCode.BUNDLE_MANIFEST_MISSING, "the bundle contains no entries; expected "
-                    + MANIFEST_NAME + " first");
-        }
+        TarArchiveEntry entry = nextEntry().orElseThrow(() -> reject(ReasonCode.BUNDLE_MANIFEST_MISSING,
+                "the bundle contains no entries; expected " + MANIFEST_NAME + " first"));
         requireSafeName(entry);
         if (!entry.getName().equals(MANIFEST_NAME)) {
             throw reject(ReasonCode.BUNDLE_MANIFEST_MISSING, "the first entry of the bundle is '"
@@ -206,9 +203,10 @@ final class BundleReader {
         }
     }
 
-    private TarArchiveEntry nextEntry() {
+    /** Returns the next entry, or empty at the end of the archive. */
+    private Optional<TarArchiveEntry> nextEntry() {
         try {
-            return tar.getNextEntry();
+            return Optional.ofNullable(tar.getNextEntry());
         } catch (IOException e) {
             throw malformed(e);
         } catch (IllegalArgumentException e) {
