@@ -2,25 +2,31 @@ package dev.imagestorage.format;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.imagestorage.catalog.Limits;
 import dev.imagestorage.policy.Reason;
 import dev.imagestorage.policy.ReasonCode;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * Detects the format of an uploaded image from its first bytes and finds qcow2 features that make an image unsafe to
- * store: backing files, external data files, encryption and invalid headers.
+ * Detects the format of an uploaded image from its first bytes and finds what makes an image unsafe to store or
+ * invalid: qcow2 backing files, external data files, encryption and invalid headers, a broken ISO 9660 descriptor
+ * set, a broken MBR or GPT partition table, a virtual size above the limit, and content that matches two formats.
  *
- * <p>Only qcow2 and ISO 9660 headers are parsed. Other formats are recognised by their magic number alone, and
- * content with no known signature is taken as raw. A qcow2 magic wins over every other signature, and a signature at
- * byte 0 wins over an ISO 9660 descriptor, so content that looks like two formats is never accepted as an ISO.
+ * <p>Only qcow2, ISO 9660 and partition table headers are parsed. Other formats are recognised by their magic number
+ * alone, and content with no known signature is taken as raw. Content that matches two formats, such as a qcow2
+ * magic together with an ISO 9660 descriptor, is rejected, because two programs could read it differently. An ISO
+ * 9660 image with an MBR or GPT is a hybrid ISO and is accepted as ISO.
+ *
+ * <p>The inspector is bounded: it reads at most the first {@link #PREFIX_LENGTH} bytes, never reads past the
+ * {@code length} it is given, allocates at most a few KiB, runs no external program and keeps no state.
  */
 public final class FormatInspector {
-    /** Number of leading bytes that {@link #inspect} needs to see. */
+    /** Number of leading bytes that {@link #inspect} needs to see, and the maximum it reads. */
     public static final int PREFIX_LENGTH = 64 * 1024;
 
     private static final List<Signature> SIGNATURES = List.of(
@@ -39,30 +45,39 @@ public final class FormatInspector {
             new Signature(DetectedFormat.ZIP, 0, bytes('P', 'K', 3, 4)),
             new Signature(DetectedFormat.TAR, 257, ascii("ustar")));
 
-    private static final int ISO_DESCRIPTOR_OFFSET = 0x8000;
-    private static final byte[] ISO_PRIMARY_DESCRIPTOR_START = bytes(1, 'C', 'D', '0', '0', '1', 1);
-    private static final int ISO_VOLUME_SPACE_SIZE = ISO_DESCRIPTOR_OFFSET + 80;
-    private static final int ISO_LOGICAL_BLOCK_SIZE = ISO_DESCRIPTOR_OFFSET + 128;
-
     private static final int VHD_FOOTER_LENGTH = 512;
     private static final byte[] VHD_COOKIE = ascii("conectix");
 
     private FormatInspector() {}
 
     /**
-     * Inspects the first {@code length} bytes of {@code buffer}, which are the start of an uploaded image. A
-     * {@code length} below {@link #PREFIX_LENGTH} means that these bytes are the whole content. Bytes at and after
-     * {@code length} are never read. Empty content yields the problem {@code UPLOAD_EMPTY}.
-     *
-     * @throws IllegalArgumentException if {@code length} is negative, above {@link #PREFIX_LENGTH} or above
-     *     {@code buffer.length}
-     * @throws NullPointerException if {@code buffer} is null. No other exception is thrown, whatever the bytes are.
+     * Inspects the first {@code length} bytes of {@code buffer} with the virtual size limit of
+     * {@link Limits#defaults()}. See {@link #inspect(byte[], int, long)}.
      */
     public static Inspection inspect(byte[] buffer, int length) {
+        return inspect(buffer, length, Limits.defaults().maxImageSizeBytes());
+    }
+
+    /**
+     * Inspects the first {@code length} bytes of {@code buffer}, which are the start of an uploaded image. A
+     * {@code length} below {@link #PREFIX_LENGTH} means that these bytes are the whole content, so structures that
+     * end past them are reported at once as {@code FORMAT_TRUNCATED}. Bytes at and after {@code length} are never
+     * read. Empty content yields the problem {@code UPLOAD_EMPTY}.
+     *
+     * @param maxVirtualSizeBytes largest virtual disk size that a qcow2 header or an ISO 9660 volume may declare
+     * @throws IllegalArgumentException if {@code length} is negative, above {@link #PREFIX_LENGTH} or above
+     *     {@code buffer.length}, or {@code maxVirtualSizeBytes} is not positive
+     * @throws NullPointerException if {@code buffer} is null. No other exception is thrown, whatever the bytes are.
+     */
+    public static Inspection inspect(byte[] buffer, int length, long maxVirtualSizeBytes) {
         requireNonNull(buffer, "buffer");
         if (length < 0 || length > PREFIX_LENGTH || length > buffer.length) {
             throw new IllegalArgumentException("invalid length " + length + ": expected 0 to "
                     + Math.min(PREFIX_LENGTH, buffer.length) + " for a buffer of " + buffer.length + " bytes");
+        }
+        if (maxVirtualSizeBytes <= 0) {
+            throw new IllegalArgumentException("invalid maximum virtual size " + maxVirtualSizeBytes
+                    + ": it must be greater than 0");
         }
         if (length == 0) {
             Reason empty = Reason.deny(ReasonCode.UPLOAD_EMPTY, "the upload contains no bytes");
@@ -71,50 +86,86 @@ public final class FormatInspector {
 
         // Absolute reads on this view cannot go past length, and the view is big-endian.
         ByteBuffer prefix = ByteBuffer.wrap(buffer, 0, length).slice().asReadOnlyBuffer();
-        if (Qcow2Inspector.hasMagic(prefix)) {
-            return Qcow2Inspector.inspect(prefix);
-        }
-        Optional<DetectedFormat> signed = findSignature(prefix);
-        if (signed.isPresent()) {
-            return new Inspection(signed.get(), OptionalLong.empty(), List.of());
-        }
-        if (hasIsoPrimaryDescriptor(prefix)) {
-            return new Inspection(DetectedFormat.ISO, isoVolumeSize(prefix), List.of());
-        }
         boolean wholeContent = length < PREFIX_LENGTH;
-        if (wholeContent && hasVhdFooter(prefix)) {
-            return new Inspection(DetectedFormat.VHD, OptionalLong.empty(), List.of());
+        List<Match> matches = findMatches(prefix, wholeContent);
+        Inspection inspection;
+        if (matches.size() > 1) {
+            inspection = ambiguous(matches);
+        } else if (matches.isEmpty()) {
+            inspection = raw(prefix, wholeContent);
+        } else {
+            inspection = switch (matches.get(0).format()) {
+                case QCOW2 -> Qcow2Inspector.inspect(prefix, maxVirtualSizeBytes);
+                case ISO -> iso(prefix, maxVirtualSizeBytes);
+                default -> new Inspection(matches.get(0).format(), OptionalLong.empty(), List.of());
+            };
         }
-        OptionalLong rawSize = wholeContent ? OptionalLong.of(length) : OptionalLong.empty();
-        return new Inspection(DetectedFormat.RAW, rawSize, List.of());
+        return wholeContent ? withContentLengthChecked(inspection, length) : inspection;
     }
 
-    private static Optional<DetectedFormat> findSignature(ByteBuffer prefix) {
+    /** Lists every format whose signature the prefix has, qcow2 first and ISO 9660 after the other signatures. */
+    private static List<Match> findMatches(ByteBuffer prefix, boolean wholeContent) {
+        List<Match> matches = new ArrayList<>();
+        if (Qcow2Inspector.hasMagic(prefix)) {
+            matches.add(new Match(DetectedFormat.QCOW2, "magic at byte 0"));
+        }
         for (Signature signature : SIGNATURES) {
             if (startsWithAt(prefix, signature.offset(), signature.magic())) {
-                return Optional.of(signature.format());
+                matches.add(new Match(signature.format(), "signature at byte " + signature.offset()));
             }
         }
-        return Optional.empty();
-    }
-
-    /** Checks for a primary volume descriptor: type 1, the identifier "CD001" and version 1. */
-    private static boolean hasIsoPrimaryDescriptor(ByteBuffer prefix) {
-        return startsWithAt(prefix, ISO_DESCRIPTOR_OFFSET, ISO_PRIMARY_DESCRIPTOR_START);
-    }
-
-    /**
-     * Returns the volume space size times the logical block size. Both fields are stored twice, little-endian and
-     * then big-endian, and this reads the little-endian copy.
-     */
-    private static OptionalLong isoVolumeSize(ByteBuffer prefix) {
-        if (prefix.limit() < ISO_LOGICAL_BLOCK_SIZE + Short.BYTES) {
-            return OptionalLong.empty();
+        if (IsoInspector.hasDescriptorIdentifier(prefix)) {
+            matches.add(new Match(DetectedFormat.ISO, IsoInspector.DESCRIPTOR_AREA_DESCRIPTION));
         }
-        ByteBuffer littleEndian = prefix.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        long blocks = Integer.toUnsignedLong(littleEndian.getInt(ISO_VOLUME_SPACE_SIZE));
-        long blockSize = Short.toUnsignedInt(littleEndian.getShort(ISO_LOGICAL_BLOCK_SIZE));
-        return OptionalLong.of(blocks * blockSize);
+        boolean vhdMatched = matches.stream().anyMatch(match -> match.format() == DetectedFormat.VHD);
+        if (wholeContent && !vhdMatched && hasVhdFooter(prefix)) {
+            matches.add(new Match(DetectedFormat.VHD, "footer in the last 512 bytes"));
+        }
+        return matches;
+    }
+
+    private static Inspection ambiguous(List<Match> matches) {
+        StringBuilder message = new StringBuilder("the content matches more than one format: ");
+        for (int i = 0; i < matches.size(); i++) {
+            Match match = matches.get(i);
+            if (i > 0) {
+                message.append(i == matches.size() - 1 ? " and " : ", ");
+            }
+            message.append(match.format().description()).append(" (").append(match.where()).append(')');
+        }
+        message.append(". Programs that read it as one or the other would see different disks, so it is rejected;"
+                + " upload an image that is only one format");
+        Reason reason = Reason.deny(ReasonCode.FORMAT_AMBIGUOUS, message.toString());
+        return new Inspection(matches.get(0).format(), OptionalLong.empty(), List.of(reason));
+    }
+
+    private static Inspection raw(ByteBuffer prefix, boolean wholeContent) {
+        PartitionTableInspector.Findings partitions =
+                PartitionTableInspector.inspect(prefix, PartitionTableInspector.Layout.DISK);
+        OptionalLong size = wholeContent ? OptionalLong.of(prefix.limit()) : OptionalLong.empty();
+        return new Inspection(DetectedFormat.RAW, size, partitions.problems(), partitions.extents());
+    }
+
+    private static Inspection iso(ByteBuffer prefix, long maxVirtualSizeBytes) {
+        Inspection volume = IsoInspector.inspect(prefix, maxVirtualSizeBytes);
+        PartitionTableInspector.Findings partitions =
+                PartitionTableInspector.inspect(prefix, PartitionTableInspector.Layout.HYBRID_ISO);
+        List<Reason> problems = new ArrayList<>(volume.problems());
+        problems.addAll(partitions.problems());
+        List<Inspection.ContentExtent> extents = new ArrayList<>(volume.extents());
+        extents.addAll(partitions.extents());
+        return new Inspection(DetectedFormat.ISO, volume.virtualSizeBytes(), problems, extents);
+    }
+
+    /** Adds a {@code FORMAT_TRUNCATED} problem when the content, which is all inspected, ends before an extent. */
+    private static Inspection withContentLengthChecked(Inspection inspection, int length) {
+        Optional<Reason> truncated = inspection.rejectionForContentLength(length);
+        if (truncated.isEmpty()) {
+            return inspection;
+        }
+        List<Reason> problems = new ArrayList<>(inspection.problems());
+        problems.add(truncated.get());
+        return new Inspection(inspection.format(), inspection.virtualSizeBytes(), problems, inspection.extents());
     }
 
     /**
@@ -154,4 +205,7 @@ public final class FormatInspector {
 
     /** A magic number that identifies a format when it appears at a fixed byte offset. */
     private record Signature(DetectedFormat format, int offset, byte[] magic) {}
+
+    /** A format that the content matches, and where its signature was found. */
+    private record Match(DetectedFormat format, String where) {}
 }

@@ -103,7 +103,19 @@ public enum ReasonCode {
     FORMAT_QCOW2_INVALID_HEADER("format.qcow2-invalid-header"),
     FORMAT_QCOW2_BACKING_FILE("format.qcow2-backing-file"),
     FORMAT_QCOW2_DATA_FILE("format.qcow2-data-file"),
-    FORMAT_QCOW2_ENCRYPTED("format.qcow2-encrypted");
+    FORMAT_QCOW2_ENCRYPTED("format.qcow2-encrypted"),
+    FORMAT_VIRTUAL_SIZE_LIMIT("format.virtual-size-limit"),
+    FORMAT_AMBIGUOUS("format.ambiguous"),
+    FORMAT_ISO_INVALID("format.iso-invalid"),
+    FORMAT_PARTITION_TABLE_INVALID("format.partition-table-invalid"),
+    FORMAT_TRUNCATED("format.truncated"),
+    UPLOAD_DECOMPRESSION_FAILED("upload.decompression-failed"),
+    BUNDLE_MALFORMED("bundle.malformed"),
+    BUNDLE_MANIFEST_MISSING("bundle.manifest-missing"),
+    BUNDLE_MANIFEST_INVALID("bundle.manifest-invalid"),
+    BUNDLE_ENTRY_UNSAFE("bundle.entry-unsafe"),
+    BUNDLE_ENTRY_UNEXPECTED("bundle.entry-unexpected"),
+    BUNDLE_SIZE_MISMATCH("bundle.size-mismatch");
 
     private final String code;
     private final Rule rule;

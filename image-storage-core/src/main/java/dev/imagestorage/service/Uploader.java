@@ -3,6 +3,9 @@ package dev.imagestorage.service;
 import dev.imagestorage.ChecksumMismatchException;
 import dev.imagestorage.UploadRejectedException;
 import dev.imagestorage.catalog.Limits;
+import dev.imagestorage.format.CompressedContent;
+import dev.imagestorage.format.CompressedContent.Compression;
+import dev.imagestorage.format.DetectedFormat;
 import dev.imagestorage.format.FormatInspector;
 import dev.imagestorage.format.Inspection;
 import dev.imagestorage.model.Image;
@@ -14,16 +17,23 @@ import dev.imagestorage.spi.BlobInfo;
 import dev.imagestorage.spi.BlobKey;
 import dev.imagestorage.spi.BlobStore;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Streams the bytes of one upload through format inspection, the size limit and SHA-256 into a blob store, and
- * moves the image from {@code SAVING} to {@code ACTIVE}, or to {@code KILLED} with its partial data removed.
+ * Streams the bytes of one upload through decompression, format inspection, the size limit and SHA-256 into a blob
+ * store, and moves the image from {@code SAVING} to {@code ACTIVE}, or to {@code KILLED} with its partial data removed.
+ *
+ * <p>Content that starts with a gzip, xz, bzip2 or zstd magic number is decompressed while it streams. The stored
+ * image, the inspection, the declared format, the expected SHA-256 and the size limit all refer to the decompressed
+ * bytes. The compressed bytes are held to the same size limit, so that neither side can grow without bound.
  */
 final class Uploader {
     private static final Logger log = LoggerFactory.getLogger(Uploader.class);
@@ -45,8 +55,14 @@ final class Uploader {
     Image store(Image image, BlobStore blobs, InputStream content, Optional<String> expectedSha256, Limits limits) {
         BlobKey key = BlobKey.of(image.id());
         try {
-            BlobInfo info = inspectAndPut(image, blobs, key, content, expectedSha256, limits.maxImageSizeBytes());
-            Image active = repository.updateImage(image.id(), current -> activate(current, info));
+            Stored stored = inspectAndPut(image, blobs, key, content, expectedSha256, limits.maxImageSizeBytes());
+            BlobInfo info = stored.blob();
+            Optional<Reason> truncated = stored.inspection().rejectionForContentLength(info.sizeBytes());
+            if (truncated.isPresent()) {
+                throw new UploadRejectedException(image.id(), truncated.get());
+            }
+            OptionalLong virtualSize = virtualSize(stored.inspection(), info);
+            Image active = repository.updateImage(image.id(), current -> activate(current, info, virtualSize));
             log.info("Image {} of tenant {} is ACTIVE: {} bytes, SHA-256 {}", image.id(), image.owner(),
                     info.sizeBytes(), info.sha256());
             return active;
@@ -56,7 +72,16 @@ final class Uploader {
         } catch (SizeLimitedInputStream.SizeLimitExceededException e) {
             UploadRejectedException rejected = new UploadRejectedException(image.id(), Reason.deny(
                     ReasonCode.UPLOAD_SIZE_LIMIT,
-                    "content is larger than the image size limit of " + Limits.describeSize(e.maxBytes)));
+                    e.subject + " is larger than the image size limit of " + Limits.describeSize(e.maxBytes)));
+            kill(image, blobs, key, rejected);
+            throw rejected;
+        } catch (DecompressingInputStream.DecompressionFailedException e) {
+            String tool = e.compression.label();
+            UploadRejectedException rejected = new UploadRejectedException(image.id(), Reason.deny(
+                    ReasonCode.UPLOAD_DECOMPRESSION_FAILED,
+                    "the content starts like " + e.compression.detectedFormat().description() + ", but " + tool
+                            + " decompression failed: " + e.getCause().getMessage() + ". Check the file with '"
+                            + e.compression.testCommand() + "', or upload it uncompressed"), e.getCause());
             kill(image, blobs, key, rejected);
             throw rejected;
         } catch (ChecksumMismatchException e) {
@@ -78,27 +103,62 @@ final class Uploader {
         }
     }
 
-    private BlobInfo inspectAndPut(
+    private Stored inspectAndPut(
             Image image, BlobStore blobs, BlobKey key, InputStream content, Optional<String> expectedSha256,
             long maxBytes) {
         SizeLimitedInputStream limited = new SizeLimitedInputStream(content, maxBytes);
-
         byte[] prefix = new byte[FormatInspector.PREFIX_LENGTH];
         int prefixLength = readPrefix(limited, prefix);
-        Inspection inspection = FormatInspector.inspect(prefix, prefixLength);
-        Optional<Reason> rejection = inspection.rejectionFor(image.format());
-        if (rejection.isPresent()) {
-            throw new UploadRejectedException(image.id(), rejection.get());
-        }
 
+        Optional<Compression> compression = CompressedContent.detect(prefix, prefixLength);
         InputStream whole = new SequenceInputStream(new ByteArrayInputStream(prefix, 0, prefixLength), limited);
-        return blobs.put(key, whole, expectedSha256);
+        if (compression.isEmpty()) {
+            return inspectAndPut(image, blobs, key, whole, expectedSha256, maxBytes, Optional.empty());
+        }
+        log.info("Upload of image {} is {}-compressed; decompressing it while it streams", image.id(),
+                compression.get().label());
+        try (DecompressingInputStream decompressing = new DecompressingInputStream(compression.get(), whole)) {
+            InputStream decompressed = new SizeLimitedInputStream(decompressing, maxBytes, "decompressed content");
+            return inspectAndPut(image, blobs, key, decompressed, expectedSha256, maxBytes, compression);
+        }
     }
 
-    private static int readPrefix(SizeLimitedInputStream in, byte[] prefix) {
+    private Stored inspectAndPut(
+            Image image, BlobStore blobs, BlobKey key, InputStream content, Optional<String> expectedSha256,
+            long maxBytes, Optional<Compression> compression) {
+        byte[] prefix = new byte[FormatInspector.PREFIX_LENGTH];
+        int prefixLength = readPrefix(content, prefix);
+        Inspection inspection = FormatInspector.inspect(prefix, prefixLength, maxBytes);
+        Optional<Reason> rejection = inspection.rejectionFor(image.format());
+        if (rejection.isPresent()) {
+            Reason reason = rejection.get();
+            if (compression.isPresent()) {
+                reason = new Reason(reason.code(), reason.severity(),
+                        "after " + compression.get().label() + " decompression, " + reason.message());
+            }
+            throw new UploadRejectedException(image.id(), reason);
+        }
+
+        InputStream whole = new SequenceInputStream(new ByteArrayInputStream(prefix, 0, prefixLength), content);
+        return new Stored(blobs.put(key, whole, expectedSha256), inspection);
+    }
+
+    /**
+     * Returns the virtual disk size to record: the stored size for raw content, and the size the header declares
+     * for qcow2 and ISO 9660 content.
+     */
+    private static OptionalLong virtualSize(Inspection inspection, BlobInfo info) {
+        if (inspection.format() == DetectedFormat.RAW) {
+            return OptionalLong.of(info.sizeBytes());
+        }
+        return inspection.virtualSizeBytes();
+    }
+
+    /** Reads until {@code prefix} is full or the content ends; the content stream throws only unchecked exceptions. */
+    private static int readPrefix(InputStream in, byte[] prefix) {
         int total = 0;
         while (total < prefix.length) {
-            int n = in.read(prefix, total, prefix.length - total);
+            int n = readUnchecked(in, prefix, total, prefix.length - total);
             if (n < 0) {
                 break;
             }
@@ -107,13 +167,26 @@ final class Uploader {
         return total;
     }
 
-    private Image activate(Image current, BlobInfo info) {
+    private static int readUnchecked(InputStream in, byte[] buffer, int offset, int length) {
+        try {
+            return in.read(buffer, offset, length);
+        } catch (IOException e) {
+            // SizeLimitedInputStream wraps the caller's failures, so only a bug reaches this line.
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Image activate(Image current, BlobInfo info, OptionalLong virtualSize) {
         if (current.status() != ImageStatus.SAVING) {
             throw new IllegalStateException("image " + current.id() + " changed to " + current.status()
                     + " while its data was being uploaded");
         }
-        return current.withData(info.sizeBytes(), info.sha256(), clock.instant());
+        Image active = current.withData(info.sizeBytes(), info.sha256(), clock.instant());
+        return virtualSize.isPresent() ? active.withVirtualSize(virtualSize.getAsLong(), active.updatedAt()) : active;
     }
+
+    /** The stored blob and the inspection of its first bytes. */
+    private record Stored(BlobInfo blob, Inspection inspection) {}
 
     private void kill(Image image, BlobStore blobs, BlobKey key, RuntimeException cause) {
         try {

@@ -132,30 +132,41 @@ class FormatInspectorTest {
     }
 
     @Test
-    void qcow2MagicWinsOverIsoDescriptor() {
+    void qcow2MagicWithIsoDescriptorAmbiguous() {
         byte[] content = Fixtures.prefix("tiny.iso");
         ByteBuffer.wrap(content).putInt(0, 0x514649FB).putInt(4, 3);
 
-        assertThat(detect(content)).isEqualTo(DetectedFormat.QCOW2);
+        Inspection inspection = FormatInspector.inspect(content, content.length);
+
+        assertThat(inspection.format()).isEqualTo(DetectedFormat.QCOW2);
+        assertThat(inspection.problems()).map(Reason::code).containsExactly(ReasonCode.FORMAT_AMBIGUOUS);
+        assertThat(inspection.rejectionFor(DiskFormat.QCOW2).map(Reason::code))
+                .contains(ReasonCode.FORMAT_AMBIGUOUS);
     }
 
     @Test
-    void signatureAtStartWinsOverIsoDescriptor() {
+    void vmdkDescriptorWithIsoDescriptorAmbiguous() {
         byte[] content = Fixtures.prefix("tiny.iso");
         System.arraycopy(ascii("# Disk DescriptorFile"), 0, content, 0, 21);
 
         Inspection inspection = FormatInspector.inspect(content, content.length);
 
         assertThat(inspection.format()).isEqualTo(DetectedFormat.VMDK);
-        assertThat(inspection.rejectionFor(DiskFormat.ISO).map(Reason::code)).contains(ReasonCode.FORMAT_MISMATCH);
+        assertThat(inspection.problems()).map(Reason::code).containsExactly(ReasonCode.FORMAT_AMBIGUOUS);
+        assertThat(inspection.rejectionFor(DiskFormat.ISO).map(Reason::code)).contains(ReasonCode.FORMAT_AMBIGUOUS);
+        assertThat(inspection.problems().get(0).message()).contains("a VMDK image").contains("an ISO 9660 image");
     }
 
     @Test
-    void isoDescriptorWithWrongVersionIsRaw() {
+    void isoDescriptorWithWrongVersionInvalid() {
         byte[] content = Fixtures.prefix("tiny.iso");
         content[0x8000 + 6] = 2;
 
-        assertThat(detect(content)).isEqualTo(DetectedFormat.RAW);
+        Inspection inspection = FormatInspector.inspect(content, content.length);
+
+        assertThat(inspection.format()).isEqualTo(DetectedFormat.ISO);
+        assertThat(inspection.problems()).map(Reason::code).containsExactly(ReasonCode.FORMAT_ISO_INVALID);
+        assertThat(inspection.problems().get(0).message()).contains("version 2");
     }
 
     @Test
@@ -167,6 +178,7 @@ class FormatInspectorTest {
 
         assertThat(inspection.format()).isEqualTo(DetectedFormat.ISO);
         assertThat(inspection.virtualSizeBytes()).isEmpty();
+        assertThat(inspection.problems()).map(Reason::code).containsExactly(ReasonCode.FORMAT_ISO_INVALID);
     }
 
     @Test
