@@ -99,6 +99,7 @@ public enum ReasonCode {
     UPLOAD_SIZE_LIMIT("upload.size-limit"),
     UPLOAD_CHECKSUM_MISMATCH("upload.checksum-mismatch"),
     UPLOAD_READ_FAILED("upload.read-failed"),
+    UPLOAD_SIZE_MISMATCH("upload.size-mismatch"),
     FORMAT_MISMATCH("format.mismatch"),
     FORMAT_QCOW2_INVALID_HEADER("format.qcow2-invalid-header"),
     FORMAT_QCOW2_BACKING_FILE("format.qcow2-backing-file"),

@@ -330,7 +330,8 @@ public final class ImageService {
      * closed.
      *
      * @throws OperationDeniedException when the caller may not upload to this image, or it is not {@code QUEUED}
-     * @throws UploadRejectedException when the content is rejected; the image is then {@code KILLED}
+     * @throws UploadRejectedException when the content is rejected, also when a declared size differs from the
+     *     bytes that arrived; the image is then {@code KILLED}
      */
     public Image upload(Caller caller, ImageId id, InputStream content, UploadOptions options) {
         requireNonNull(content, "content");
@@ -342,12 +343,15 @@ public final class ImageService {
             return current.withStatus(ImageStatus.SAVING, clock.instant());
         });
         Limits limits = catalog.limits();
-        if (options.channel() == dev.imagestorage.model.UploadChannel.PORTAL) {
-            // NOTE: a portal upload that streams past the portal limit is rejected with the size limit's reason,
-            // whose message names the portal limit as the image size limit.
-            limits = limits.withMaxImageSizeBytes(Math.min(limits.maxImageSizeBytes(), limits.maxPortalUploadBytes()));
+        Uploader.SizeLimit limit = new Uploader.SizeLimit(limits.maxImageSizeBytes(), "image size limit", "");
+        if (options.channel() == dev.imagestorage.model.UploadChannel.PORTAL
+                && limits.maxPortalUploadBytes() < limits.maxImageSizeBytes()) {
+            // NOTE: the portal limit is applied to the stored bytes, which for a compressed upload are the
+            // decompressed disk rather than the bytes the browser sends.
+            limit = new Uploader.SizeLimit(limits.maxPortalUploadBytes(), "portal upload limit",
+                    "; upload larger images through the API");
         }
-        return uploader.store(saving, storage.blobs(saving.region()), content, options.expectedSha256(), limits);
+        return uploader.store(saving, storage.blobs(saving.region()), content, options, limit);
     }
 
     /**

@@ -18,6 +18,7 @@ import dev.imagestorage.spi.BlobKey;
 import dev.imagestorage.spi.BlobStore;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import com.google.common.io.CountingInputStream;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
@@ -52,11 +53,18 @@ final class Uploader {
      * @throws UploadRejectedException when the content is not acceptable or could not be read; the image is then
      *     {@code KILLED}
      */
-    Image store(Image image, BlobStore blobs, InputStream content, Optional<String> expectedSha256, Limits limits) {
+    Image store(Image image, BlobStore blobs, InputStream content, UploadOptions options, SizeLimit limit) {
         BlobKey key = BlobKey.of(image.id());
         try {
-            Stored stored = inspectAndPut(image, blobs, key, content, expectedSha256, limits.maxImageSizeBytes());
+            CountingInputStream received = new CountingInputStream(content);
+            Stored stored = inspectAndPut(image, blobs, key, received, options.expectedSha256(), limit.maxBytes());
             BlobInfo info = stored.blob();
+            if (options.declaredSizeBytes().isPresent()
+                    && received.getCount() != options.declaredSizeBytes().getAsLong()) {
+                throw new UploadRejectedException(image.id(), Reason.deny(ReasonCode.UPLOAD_SIZE_MISMATCH,
+                        "the upload was declared as " + options.declaredSizeBytes().getAsLong() + " bytes but "
+                                + received.getCount() + " bytes arrived"));
+            }
             Optional<Reason> truncated = stored.inspection().rejectionForContentLength(info.sizeBytes());
             if (truncated.isPresent()) {
                 throw new UploadRejectedException(image.id(), truncated.get());
@@ -72,7 +80,8 @@ final class Uploader {
         } catch (SizeLimitedInputStream.SizeLimitExceededException e) {
             UploadRejectedException rejected = new UploadRejectedException(image.id(), Reason.deny(
                     ReasonCode.UPLOAD_SIZE_LIMIT,
-                    e.subject + " is larger than the image size limit of " + Limits.describeSize(e.maxBytes)));
+                    e.subject + " is larger than the " + limit.name() + " of " + Limits.describeSize(e.maxBytes)
+                            + limit.advice()));
             kill(image, blobs, key, rejected);
             throw rejected;
         } catch (DecompressingInputStream.DecompressionFailedException e) {
@@ -102,6 +111,14 @@ final class Uploader {
             throw e;
         }
     }
+
+    /**
+     * The most bytes an upload may store, and how messages name the limit.
+     *
+     * @param name such as "image size limit" or "portal upload limit"
+     * @param advice text appended to the message, starting with a separator, or empty
+     */
+    record SizeLimit(long maxBytes, String name, String advice) {}
 
     private Stored inspectAndPut(
             Image image, BlobStore blobs, BlobKey key, InputStream content, Optional<String> expectedSha256,

@@ -25,6 +25,7 @@ import dev.imagestorage.model.Plan;
 import dev.imagestorage.model.RegisterRequest;
 import dev.imagestorage.model.RegionId;
 import dev.imagestorage.model.TenantId;
+import dev.imagestorage.model.UploadChannel;
 import dev.imagestorage.policy.Decision;
 import dev.imagestorage.policy.ReasonCode;
 import dev.imagestorage.spi.BlobKey;
@@ -208,6 +209,47 @@ class ImageServiceTest {
                 .hasMessageContaining("100,000 bytes");
         assertThat(small.service.image(caller, queued.id()).status()).isEqualTo(ImageStatus.KILLED);
         assertThat(small.storage.blobs(RegionId.of("JP1")).stat(BlobKey.of(queued.id()))).isEmpty();
+    }
+
+    @Test
+    void portalUploadOverLimitKilled() {
+        ServiceFixture small = new ServiceFixture(
+                ServiceFixture.catalog().withLimits(Limits.defaults().withMaxPortalUploadBytes(100_000)),
+                Runnable::run);
+        Caller caller = as(small.acmeJp1);
+        Image queued = small.service.register(caller, RegisterRequest.template("big", DiskFormat.RAW).build());
+        UploadOptions portal = new UploadOptions(UploadChannel.PORTAL, java.util.Optional.empty(),
+                java.util.OptionalLong.empty());
+
+        assertThatThrownBy(() -> small.service.upload(caller, queued.id(), new FailingInputStream(RAW, 10_000_000),
+                portal))
+                .isInstanceOfSatisfying(UploadRejectedException.class, e ->
+                        assertThat(e.reason().code()).isEqualTo(ReasonCode.UPLOAD_SIZE_LIMIT))
+                .hasMessageContaining("portal upload limit of 100,000 bytes")
+                .hasMessageContaining("through the API");
+        assertThat(small.service.image(caller, queued.id()).status()).isEqualTo(ImageStatus.KILLED);
+    }
+
+    @Test
+    void portalUploadWithinLimitAccepted() {
+        Image queued = service.register(acme, RegisterRequest.template("raw", DiskFormat.RAW).build());
+
+        Image image = service.upload(acme, queued.id(), new ByteArrayInputStream(RAW),
+                UploadOptions.portal(RAW.length));
+
+        assertThat(image.status()).isEqualTo(ImageStatus.ACTIVE);
+    }
+
+    @Test
+    void declaredSizeMismatchKilled() {
+        Image queued = service.register(acme, RegisterRequest.template("raw", DiskFormat.RAW).build());
+
+        assertThatThrownBy(() -> service.upload(acme, queued.id(), new ByteArrayInputStream(RAW),
+                UploadOptions.portal(RAW.length + 1L)))
+                .isInstanceOfSatisfying(UploadRejectedException.class, e ->
+                        assertThat(e.reason().code()).isEqualTo(ReasonCode.UPLOAD_SIZE_MISMATCH))
+                .hasMessageContaining("declared as " + (RAW.length + 1) + " bytes but " + RAW.length);
+        assertKilledWithoutData(queued);
     }
 
     @Test
