@@ -16,6 +16,7 @@ import dev.imagestorage.model.TenantId;
 import dev.imagestorage.repository.ImageRepository;
 import dev.imagestorage.repository.MetadataImageRepository;
 import dev.imagestorage.spi.BlobKey;
+import dev.imagestorage.spi.StorageBackend;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,6 +25,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.concurrent.Executor;
+import java.util.function.UnaryOperator;
 
 /**
  * A service on in-memory storage with contract "acme" (tenants in JP1, JP1 and JP2) and contract "globex" (JP1 and
@@ -61,9 +63,17 @@ final class ServiceFixture {
 
     /** A fixture whose service and blob stores read {@code clock}. */
     ServiceFixture(Catalog catalog, Executor copyExecutor, Clock clock) {
+        this(catalog, copyExecutor, clock, UnaryOperator.identity());
+    }
+
+    /**
+     * A fixture whose service runs on {@code wrap} applied to the in-memory storage, so a test can slow down or
+     * break the backend while {@link #storage} still reads the data directly.
+     */
+    ServiceFixture(Catalog catalog, Executor copyExecutor, Clock clock, UnaryOperator<StorageBackend> wrap) {
         storage = InMemoryStorage.create(clock);
-        service = ImageService.builder().storage(storage).catalog(catalog).clock(clock).copyExecutor(copyExecutor)
-                .build();
+        service = ImageService.builder().storage(wrap.apply(storage)).catalog(catalog).clock(clock)
+                .copyExecutor(copyExecutor).build();
         service.addContract(ContractId.of("acme"));
         service.addContract(ContractId.of("globex"));
         acmeJp1 = addTenant("acme-jp1", "acme", "JP1");
