@@ -7,6 +7,7 @@ import dev.imagestorage.model.CopyRequest;
 import dev.imagestorage.model.Image;
 import dev.imagestorage.model.ImageId;
 import dev.imagestorage.model.Membership;
+import dev.imagestorage.model.MembershipStatus;
 import dev.imagestorage.model.Tenant;
 import dev.imagestorage.model.TenantUsage;
 import java.time.Instant;
@@ -47,13 +48,19 @@ public final class DistributionPlanner {
             Function<Tenant, TenantUsage> usageOf, Optional<Membership> targetMembership, Instant now) {
         ImageId image = source.id();
         Caller asTarget = new Caller(target.id(), java.util.Set.of());
-        if (PolicyEngine.isVisible(asTarget, source, targetMembership)) {
+        // A member can not use the image while its owner is suspended, though the owner itself still can.
+        boolean usable = target.id().equals(owner.id()) || owner.isActive();
+        if (usable && PolicyEngine.isVisible(asTarget, source, targetMembership)) {
             return new DistributionPlan(image, target.id(), List.of(), allowed(image, target));
         }
 
         List<Reason> failures = new ArrayList<>();
+        // Every share ends with the target accepting, which only its own standing decides, so decide it once.
+        Decision acceptance = engine.answer(asTarget, target, source, target.id(), MembershipStatus.ACCEPTED,
+                Optional.of(new Membership(image, target.id(), MembershipStatus.PENDING, now, now)));
+        collect("accept as tenant " + target.id(), acceptance, failures);
         Decision share = engine.addMember(caller, source, owner, target, targetMembership);
-        if (share.isAllowed()) {
+        if (share.isAllowed() && acceptance.isAllowed()) {
             return plan(image, target, List.of(shareStep(caller, owner, target, share)));
         }
         collect("share from tenant " + owner.id(), share, failures);
@@ -81,7 +88,7 @@ public final class DistributionPlanner {
             Image copied = hypotheticalCopy(source, intermediate, now);
             Caller asIntermediate = new Caller(intermediate.id(), caller.accessibleTenants());
             Decision second = engine.addMember(asIntermediate, copied, intermediate, target, Optional.empty());
-            if (second.isAllowed()) {
+            if (second.isAllowed() && acceptance.isAllowed()) {
                 return plan(image, target, List.of(
                         copyStep(caller, owner, intermediate, toIntermediate, first),
                         shareStep(asIntermediate, intermediate, target, second)));
