@@ -73,7 +73,9 @@ final class ResourceRules {
 
     private static void checkSizes(Image image, LaunchRequest request, Evaluation evaluation) {
         evaluation.check(Rule.RESOURCE_DISK);
-        long virtualGb = image.virtualSizeBytes().isPresent()
+        // A template's disk is written onto the resource's disk, so the disk must hold its virtual size; an ISO
+        // image is installer media that is read, not copied, so only its minimum disk applies.
+        long virtualGb = image.plan() == Plan.TEMPLATE && image.virtualSizeBytes().isPresent()
                 ? (image.virtualSizeBytes().getAsLong() + Limits.GB - 1) / Limits.GB
                 : 0;
         long requiredGb = Math.max(image.minDiskGb(), virtualGb);
