@@ -7,6 +7,7 @@ import dev.imagestorage.model.CopyRequest;
 import dev.imagestorage.model.Image;
 import dev.imagestorage.model.ImageId;
 import dev.imagestorage.model.Membership;
+import dev.imagestorage.model.MembershipStatus;
 import dev.imagestorage.model.Tenant;
 import dev.imagestorage.model.TenantUsage;
 import java.time.Instant;
@@ -23,7 +24,8 @@ import java.util.function.Function;
  * source's contract followed by at most one share; and because a copy reaches any tenant of the contract directly,
  * no route needs more than one copy. The planner therefore tries, in this order: a share from the owner, a copy to
  * the target, and a copy to an intermediate tenant in the target's region followed by a share. Each step is decided
- * by the policy engine; a share is preferred to a copy of the same length because it moves no data.
+ * by the policy engine; a share is preferred to a copy of the same length because it moves no data. A share step
+ * counts only when the engine would also let the target accept it, so a suspended target gets no share.
  */
 public final class DistributionPlanner {
     private final PolicyEngine engine;
@@ -52,11 +54,15 @@ public final class DistributionPlanner {
         }
 
         List<Reason> failures = new ArrayList<>();
+        // NOTE: a target that is already a PENDING or REJECTED member only needs to accept, but the plan has no
+        // step for that, so the share below is denied and the planner looks for a copy instead.
         Decision share = engine.addMember(caller, source, owner, target, targetMembership);
-        if (share.isAllowed()) {
+        Decision accept = acceptance(source, target, now);
+        if (share.isAllowed() && accept.isAllowed()) {
             return plan(image, target, List.of(shareStep(caller, owner, target, share)));
         }
         collect("share from tenant " + owner.id(), share, failures);
+        collect("accept as tenant " + target.id(), accept, failures);
 
         CopyRequest direct = copyRequest(image, owner, target);
         Decision copy = engine.copy(caller, source, owner, target, direct, usageOf.apply(target));
@@ -81,7 +87,7 @@ public final class DistributionPlanner {
             Image copied = hypotheticalCopy(source, intermediate, now);
             Caller asIntermediate = new Caller(intermediate.id(), caller.accessibleTenants());
             Decision second = engine.addMember(asIntermediate, copied, intermediate, target, Optional.empty());
-            if (second.isAllowed()) {
+            if (second.isAllowed() && accept.isAllowed()) {
                 return plan(image, target, List.of(
                         copyStep(caller, owner, intermediate, toIntermediate, first),
                         shareStep(asIntermediate, intermediate, target, second)));
@@ -93,7 +99,8 @@ public final class DistributionPlanner {
                 + " tenant " + target.id() + ": it needs a share from a tenant of contract " + owner.contract()
                 + " in region " + target.region() + " that can receive a copy, and "
                 + (intermediates.isEmpty()
-                        ? "the caller has access authority on no such tenant besides the ones tried"
+                        ? "no candidate tenant of contract " + owner.contract() + " other than the owner and the"
+                                + " target is in region " + target.region()
                         : "none of " + intermediates.stream().map(Tenant::id).toList() + " could")));
         Evaluation evaluation = new Evaluation();
         evaluation.check(Rule.DISTRIBUTION_ROUTE);
@@ -104,6 +111,13 @@ public final class DistributionPlanner {
         }
         Decision denied = evaluation.decide(Operation.DISTRIBUTE, () -> subject(image, target));
         return new DistributionPlan(image, target.id(), List.of(), denied);
+    }
+
+    /** Decides whether {@code target} may accept a share of {@code image}, the second half of a share step. */
+    private Decision acceptance(Image image, Tenant target, Instant now) {
+        Membership pending = new Membership(image.id(), target.id(), MembershipStatus.PENDING, now, now);
+        return engine.answer(new Caller(target.id(), java.util.Set.of()), target, image, target.id(),
+                MembershipStatus.ACCEPTED, Optional.of(pending));
     }
 
     private static DistributionPlan plan(ImageId image, Tenant target, List<DistributionStep> steps) {
