@@ -1,8 +1,12 @@
 package dev.imagestorage.catalog;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.imagestorage.model.LicenseType;
 import dev.imagestorage.model.OsFamily;
@@ -46,7 +50,15 @@ import java.util.Set;
  * <p>Every error is an {@link InvalidCatalogException} that names the JSON path and the value.
  */
 public final class CatalogJson {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /**
+     * Rejects duplicate keys and content after the document, which would otherwise override or drop a setting
+     * silently, and leaves a caller's stream open.
+     */
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
     private static final Set<String> TOP_LEVEL = Set.of("regions", "limits", "operatingSystems", "officialTemplates");
     private static final Set<String> LIMIT_FIELDS =
             Set.of("maxImageSizeGb", "maxImagesPerPlanPerTenant", "maxCopySizeGb", "maxPortalUploadGb");
@@ -70,7 +82,7 @@ public final class CatalogJson {
         try {
             return fromTree(MAPPER.readTree(json));
         } catch (JsonProcessingException e) {
-            throw new InvalidCatalogException("$", "not valid JSON: " + e.getOriginalMessage(), e);
+            throw invalidJson(e);
         } catch (IOException e) {
             throw new UncheckedIOException("failed to read catalog: " + e.getMessage(), e);
         }
@@ -81,8 +93,16 @@ public final class CatalogJson {
         try {
             return fromTree(MAPPER.readTree(json));
         } catch (JsonProcessingException e) {
-            throw new InvalidCatalogException("$", "not valid JSON: " + e.getOriginalMessage(), e);
+            throw invalidJson(e);
         }
+    }
+
+    private static InvalidCatalogException invalidJson(JsonProcessingException e) {
+        JsonLocation location = e.getLocation();
+        String where = location == null
+                ? ""
+                : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
+        return new InvalidCatalogException("$", "not valid JSON" + where + ": " + e.getOriginalMessage(), e);
     }
 
     private static Catalog fromTree(JsonNode root) {
@@ -144,7 +164,7 @@ public final class CatalogJson {
     private static List<OsOffer> operatingSystems(JsonNode node, Set<RegionId> regions) {
         String path = "$.operatingSystems";
         if (!node.isArray()) {
-            throw new InvalidCatalogException(path, "expected an array, found " + node.getNodeType());
+            throw new InvalidCatalogException(path, "expected an array, found " + describe(node));
         }
         List<OsOffer> offers = new ArrayList<>();
         Set<String> products = new LinkedHashSet<>();
@@ -192,7 +212,7 @@ public final class CatalogJson {
     private static List<OfficialTemplate> officialTemplates(JsonNode node, Set<RegionId> regions) {
         String path = "$.officialTemplates";
         if (!node.isArray()) {
-            throw new InvalidCatalogException(path, "expected an array, found " + node.getNodeType());
+            throw new InvalidCatalogException(path, "expected an array, found " + describe(node));
         }
         List<OfficialTemplate> templates = new ArrayList<>();
         Set<String> ids = new LinkedHashSet<>();
@@ -217,7 +237,7 @@ public final class CatalogJson {
     /** Reads an array of region ids; with {@code known} present, every id must be one of them. */
     private static Set<RegionId> regions(JsonNode node, String path, Optional<Set<RegionId>> known) {
         if (!node.isArray()) {
-            throw new InvalidCatalogException(path, "expected an array of region ids, found " + node.getNodeType());
+            throw new InvalidCatalogException(path, "expected an array of region ids, found " + describe(node));
         }
         if (known.isEmpty() && node.isEmpty()) {
             throw new InvalidCatalogException(path, "the catalog must list at least one region");
@@ -248,10 +268,18 @@ public final class CatalogJson {
 
     private static ObjectNode object(JsonNode node, String path) {
         if (node == null || !node.isObject()) {
-            throw new InvalidCatalogException(path, "expected an object, found "
-                    + (node == null ? "nothing" : node.getNodeType()));
+            throw new InvalidCatalogException(path, "expected an object, found " + describe(node));
         }
         return (ObjectNode) node;
+    }
+
+    /** Renders a JSON value for an error message, cut after 60 characters. */
+    private static String describe(JsonNode node) {
+        if (node == null || node.isMissingNode()) {
+            return "nothing";
+        }
+        String text = node.toString();
+        return text.length() > 60 ? text.substring(0, 60) + "..." : text;
     }
 
     private static void checkFields(ObjectNode node, String path, Set<String> allowed) {

@@ -24,7 +24,8 @@ import java.util.function.Function;
  * source's contract followed by at most one share; and because a copy reaches any tenant of the contract directly,
  * no route needs more than one copy. The planner therefore tries, in this order: a share from the owner, a copy to
  * the target, and a copy to an intermediate tenant in the target's region followed by a share. Each step is decided
- * by the policy engine; a share is preferred to a copy of the same length because it moves no data.
+ * by the policy engine; a share is preferred to a copy of the same length because it moves no data. A share step
+ * counts only when the engine would also let the target accept it, so a suspended target gets no share.
  */
 public final class DistributionPlanner {
     private final PolicyEngine engine;
@@ -55,6 +56,8 @@ public final class DistributionPlanner {
         }
 
         List<Reason> failures = new ArrayList<>();
+        // NOTE: a target that is already a PENDING or REJECTED member only needs to accept, but the plan has no
+        // step for that, so the share below is denied and the planner looks for a copy instead.
         // Every share ends with the target accepting, which only its own standing decides, so decide it once.
         Decision acceptance = engine.answer(asTarget, target, source, target.id(), MembershipStatus.ACCEPTED,
                 Optional.of(new Membership(image, target.id(), MembershipStatus.PENDING, now, now)));
@@ -100,7 +103,8 @@ public final class DistributionPlanner {
                 + " tenant " + target.id() + ": it needs a share from a tenant of contract " + owner.contract()
                 + " in region " + target.region() + " that can receive a copy, and "
                 + (intermediates.isEmpty()
-                        ? "the caller has access authority on no such tenant besides the ones tried"
+                        ? "no candidate tenant of contract " + owner.contract() + " other than the owner and the"
+                                + " target is in region " + target.region()
                         : "none of " + intermediates.stream().map(Tenant::id).toList() + " could")));
         Evaluation evaluation = new Evaluation();
         evaluation.check(Rule.DISTRIBUTION_ROUTE);
