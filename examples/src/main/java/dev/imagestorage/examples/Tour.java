@@ -242,8 +242,11 @@ public final class Tour {
                         : request);
                 held = job.destination();
                 out.println("  done: " + step + ", job " + job.status());
-            } else {
+            } else if (step.kind() == DistributionStep.Kind.SHARE) {
                 service.addMember(actor, held, step.recipient());
+                service.accept(Caller.of(step.recipient()), held, step.recipient());
+                out.println("  done: " + step);
+            } else {
                 service.accept(Caller.of(step.recipient()), held, step.recipient());
                 out.println("  done: " + step);
             }

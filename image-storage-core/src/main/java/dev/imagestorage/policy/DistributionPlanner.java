@@ -23,7 +23,8 @@ import java.util.function.Function;
  * <p>A member can neither copy nor share an image it was shared, so every route is a chain of copies inside the
  * source's contract followed by at most one share; and because a copy reaches any tenant of the contract directly,
  * no route needs more than one copy. The planner therefore tries, in this order: a share from the owner, a copy to
- * the target, and a copy to an intermediate tenant in the target's region followed by a share. Each step is decided
+ * the target, and a copy to an intermediate tenant in the target's region followed by a share. A target that is a
+ * pending or rejected member already gets a single step: it accepts. Each step is decided
  * by the policy engine; a share is preferred to a copy of the same length because it moves no data. A share step
  * counts only when the engine would also let the target accept it, so a suspended target gets no share.
  */
@@ -56,8 +57,16 @@ public final class DistributionPlanner {
         }
 
         List<Reason> failures = new ArrayList<>();
-        // NOTE: a target that is already a PENDING or REJECTED member only needs to accept, but the plan has no
-        // step for that, so the share below is denied and the planner looks for a copy instead.
+        if (targetMembership.isPresent() && targetMembership.get().status() != MembershipStatus.ACCEPTED) {
+            // A PENDING or REJECTED member only needs to accept the membership it has.
+            Decision accept = engine.answer(asTarget, target, source, target.id(), MembershipStatus.ACCEPTED,
+                    targetMembership);
+            if (accept.isAllowed() && owner.isActive() && source.isActive()) {
+                return plan(image, target, List.of(new DistributionStep(DistributionStep.Kind.ACCEPT, target.id(),
+                        owner.id(), target.id(), false, accept)));
+            }
+            collect("accept the existing membership as tenant " + target.id(), accept, failures);
+        }
         // Every share ends with the target accepting, which only its own standing decides, so decide it once.
         Decision acceptance = engine.answer(asTarget, target, source, target.id(), MembershipStatus.ACCEPTED,
                 Optional.of(new Membership(image, target.id(), MembershipStatus.PENDING, now, now)));

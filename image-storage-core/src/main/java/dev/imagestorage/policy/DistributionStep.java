@@ -23,7 +23,9 @@ public record DistributionStep(
         /** The holder copies the image to the recipient, a tenant of the same contract. */
         COPY,
         /** The holder adds the recipient as a member, and the recipient accepts. */
-        SHARE
+        SHARE,
+        /** The recipient, a member already, accepts its membership in the holder's image. */
+        ACCEPT
     }
 
     public DistributionStep {
@@ -36,9 +38,11 @@ public record DistributionStep(
 
     @Override
     public String toString() {
-        return kind == Kind.COPY
-                ? "copy from tenant " + holder + " to tenant " + recipient
-                        + (dataTransferAcknowledged ? " (acknowledging the transfer to another region)" : "")
-                : "share from tenant " + holder + " with tenant " + recipient + ", which accepts";
+        return switch (kind) {
+            case COPY -> "copy from tenant " + holder + " to tenant " + recipient
+                    + (dataTransferAcknowledged ? " (acknowledging the transfer to another region)" : "");
+            case SHARE -> "share from tenant " + holder + " with tenant " + recipient + ", which accepts";
+            case ACCEPT -> "tenant " + recipient + " accepts its membership in the image of tenant " + holder;
+        };
     }
 }

@@ -132,7 +132,7 @@ class DistributionPlanProperties {
         });
 
         assertThat(shapes.keySet()).as("plan shapes seen").containsExactlyInAnyOrder("unreachable", "[]", "[SHARE]",
-                "[COPY]", "[COPY, SHARE]");
+                "[COPY]", "[COPY, SHARE]", "[ACCEPT]");
     }
 
     /**
@@ -163,6 +163,11 @@ class DistributionPlanProperties {
                         .withData(current.sizeBytes(), current.sha256().orElseThrow(), NOW);
                 holder = recipient;
                 membership = Optional.empty();
+            } else if (step.kind() == DistributionStep.Kind.ACCEPT) {
+                Decision accept = engine.answer(Caller.of(recipient.id()), recipient, current, recipient.id(),
+                        MembershipStatus.ACCEPTED, membership);
+                assertThat(accept.isAllowed()).as(() -> plan + "\n" + accept).isTrue();
+                membership = membership.map(m -> m.withStatus(MembershipStatus.ACCEPTED, NOW));
             } else {
                 Decision share = engine.addMember(acting, current, holder, recipient, membership);
                 assertThat(share.isAllowed()).as(() -> plan + "\n" + share).isTrue();
