@@ -120,6 +120,9 @@ public final class Tour {
         } catch (InputException e) {
             err.println("tour: error: " + e.getMessage() + keptNote(options));
             return 2;
+        } catch (IllegalArgumentException e) {
+            err.println("tour: error: " + e.getMessage());
+            return 2;
         } catch (ImageStorageException | IOException | UncheckedIOException e) {
             err.println("tour: failed: " + e.getMessage() + keptNote(options));
             return 1;
@@ -130,7 +133,9 @@ public final class Tour {
 
     /** Tells where the data of the steps done so far stays, when the user chose the store folder. */
     private static String keptNote(TourOptions options) {
-        return options.store().map(folder -> " (the store folder " + folder + " keeps the steps done so far)")
+        return options.store()
+                .filter(folder -> Files.isDirectory(folder.resolve("metadata")))
+                .map(folder -> " (the store folder " + folder + " keeps the steps done so far)")
                 .orElse("");
     }
 

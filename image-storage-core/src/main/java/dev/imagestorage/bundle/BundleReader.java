@@ -192,7 +192,7 @@ final class BundleReader {
         if (manifest.licenseType() == null) {
             throw invalidManifest("the field 'licenseType' is missing");
         }
-        if (manifest.tags().contains(null)) {
+        if (manifest.tags().stream().anyMatch(java.util.Objects::isNull)) {
             throw invalidManifest("the field 'tags' contains null");
         }
         if (manifest.sizeBytes() <= 0) {

@@ -72,6 +72,8 @@ public final class CatalogJson {
     public static Catalog read(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
             return read(in);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new UncheckedIOException("catalog file " + file + " not found", e);
         } catch (IOException e) {
             throw new UncheckedIOException("failed to read catalog file " + file + ": " + e.getMessage(), e);
         }

@@ -89,11 +89,10 @@ final class Copier {
             throw new IllegalStateException("closing the source of copy job " + job.id() + " failed", e);
         }
 
-        CopyJob finished = repository.updateJob(job.id(), current -> current.status() == CopyJobStatus.RUNNING
-                ? current.withProgress(current.bytesTotal(), clock.instant())
-                        .withStatus(CopyJobStatus.SUCCEEDED, clock.instant())
-                : current);
-        if (finished.status() != CopyJobStatus.SUCCEEDED) {
+        // The image becomes ACTIVE before the job reads SUCCEEDED, so a caller that sees a finished job can use
+        // the copy at once.
+        if (repository.findJob(job.id()).map(CopyJob::status).orElse(CopyJobStatus.CANCELLED)
+                != CopyJobStatus.RUNNING) {
             throw new CancelledException(info.sizeBytes());
         }
         Image saved = repository.updateImage(destination.id(), current -> current.status() == ImageStatus.SAVING
@@ -105,6 +104,17 @@ final class Copier {
             discardDestination(job);
             repository.updateJob(job.id(), current -> current.withFailure("destination image " + destination.id()
                     + " became " + saved.status() + " while its data was copied", clock.instant()));
+            return;
+        }
+        CopyJob finished = repository.updateJob(job.id(), current -> current.status() == CopyJobStatus.RUNNING
+                ? current.withProgress(current.bytesTotal(), clock.instant())
+                        .withStatus(CopyJobStatus.SUCCEEDED, clock.instant())
+                : current);
+        if (finished.status() != CopyJobStatus.SUCCEEDED) {
+            // Cancelled or failed in the moment between the two updates: the job's end wins over the copy.
+            log.info("Copy job {} ended {} just as its data was saved; removing the copy", job.id(),
+                    finished.status());
+            discardDestination(job);
             return;
         }
         log.info("Copy job {} copied image {} to image {} of tenant {} ({} bytes)", job.id(), source.id(),

@@ -719,13 +719,26 @@ public final class ImageService {
      */
     public IsoAttachment attachIso(Caller caller, ImageId id, ServerRef server, ServerPhase phase) {
         requireAllowed(checkAttachIso(caller, id, server, phase));
+        Optional<IsoAttachment> existing = repository.listAttachmentsOfImage(id).stream()
+                .filter(a -> a.server().equals(server))
+                .findFirst();
+        if (existing.isPresent()) {
+            // Attaching the same image to the same virtual server again changes nothing.
+            return existing.get();
+        }
         IsoAttachment attachment = new IsoAttachment(id, server, caller.actingTenant(), clock.instant());
         try {
             repository.createAttachment(attachment);
         } catch (ConflictException e) {
-            // Another process attached the image or the server after the check: decide again to explain why.
-            requireAllowed(checkAttachIso(caller, id, server, phase));
-            throw e;
+            // Another process attached the image or the server between the check and the write.
+            throw new OperationDeniedException(Decision.of(Operation.ATTACH_ISO, "attach image " + id + " to " + server,
+                    List.of(Reason.deny(ReasonCode.ISO_IN_USE_BY_BAREMETAL, "the attachment was taken concurrently: "
+                            + e.getMessage()))));
+        }
+        if (repository.findImage(id).map(Image::status).orElse(ImageStatus.DELETED) == ImageStatus.DELETED) {
+            // The image was deleted while it was being attached, after its deletion removed the attachments.
+            repository.deleteAttachment(id, server);
+            throw new NotFoundException("image", id.value());
         }
         log.info("Image {} attached to {}", id, server);
         return attachment;

@@ -18,6 +18,10 @@ public record UploadOptions(UploadChannel channel, Optional<String> expectedSha2
         requireNonNull(channel, "channel");
         requireNonNull(expectedSha256, "expectedSha256");
         requireNonNull(declaredSizeBytes, "declaredSizeBytes");
+        if (declaredSizeBytes.isPresent() && declaredSizeBytes.getAsLong() < 0) {
+            throw new IllegalArgumentException("invalid declared size " + declaredSizeBytes.getAsLong()
+                    + " bytes: it must be 0 or more");
+        }
         if (expectedSha256.isPresent() && !expectedSha256.get().matches("[0-9a-f]{64}")) {
             throw new IllegalArgumentException("invalid expected SHA-256 '" + expectedSha256.get()
                     + "': use 64 lower-case hex digits");

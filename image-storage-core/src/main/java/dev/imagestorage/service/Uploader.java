@@ -89,7 +89,7 @@ final class Uploader {
             UploadRejectedException rejected = new UploadRejectedException(image.id(), Reason.deny(
                     ReasonCode.UPLOAD_DECOMPRESSION_FAILED,
                     "the content starts like " + e.compression.detectedFormat().description() + ", but " + tool
-                            + " decompression failed: " + e.getCause().getMessage() + ". Check the file with '"
+                            + " decompression failed: " + describe(e.getCause()) + ". Check the file with '"
                             + e.compression.testCommand() + "', or upload it uncompressed"), e.getCause());
             kill(image, blobs, key, rejected);
             throw rejected;
@@ -110,6 +110,15 @@ final class Uploader {
             kill(image, blobs, key, e);
             throw e;
         }
+    }
+
+    /** The message of a decompression failure without a trailing period, or its type when it has no message. */
+    private static String describe(Throwable failure) {
+        String message = failure.getMessage();
+        if (message == null || message.isBlank()) {
+            return "the stream ended early or is corrupt (" + failure.getClass().getSimpleName() + ")";
+        }
+        return message.endsWith(".") ? message.substring(0, message.length() - 1) : message;
     }
 
     /**

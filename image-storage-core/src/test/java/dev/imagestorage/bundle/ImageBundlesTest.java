@@ -37,6 +37,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -158,6 +159,22 @@ class ImageBundlesTest {
 
         assertThat(imported.origin()).isEqualTo(Origin.PRIVATE);
         assertThat(imported.tags()).containsExactly("linux");
+    }
+
+    @Test
+    void manifestWithoutTagsMeansNoTags() {
+        Map<String, Object> missing = new java.util.LinkedHashMap<>(rawManifest(RAW));
+        missing.remove("tags");
+        Map<String, Object> explicitNull = new java.util.LinkedHashMap<>(rawManifest(RAW));
+        explicitNull.put("tags", null);
+
+        for (Map<String, Object> manifest : List.of(missing, explicitNull)) {
+            byte[] bundle = new Bundles.Tar().file("manifest.json", json(manifest)).file("disk.raw", RAW).bytes();
+
+            Image imported = bundles.importBundle(globex, new ByteArrayInputStream(bundle));
+
+            assertThat(imported.tags()).as(manifest.toString()).isEmpty();
+        }
     }
 
     @Test

@@ -184,7 +184,7 @@ class CatalogJsonTest {
 
             assertThatThrownBy(() -> CatalogJson.read(missing))
                     .isInstanceOf(UncheckedIOException.class)
-                    .hasMessageContaining("failed to read catalog file " + missing);
+                    .hasMessage("catalog file " + missing + " not found");
         }
     }
 
