@@ -7,7 +7,7 @@ package dev.imagestorage.model;
  */
 public record ContractId(String value) implements Comparable<ContractId> {
     public ContractId {
-        Identifiers.check("contract id", value);
+        value = Identifiers.check("contract id", value);
     }
 
     /** Parses {@code value}; throws {@link IllegalArgumentException} naming the value when it is not a valid id. */

@@ -1,5 +1,7 @@
 package dev.imagestorage.model;
 
+import com.google.common.collect.Interner;
+import com.google.common.collect.Interners;
 import java.util.regex.Pattern;
 
 /** Validation shared by the identifier records, so that every identifier is safe in a path and an object key. */
@@ -9,8 +11,15 @@ final class Identifiers {
 
     static final int MAX_LENGTH = 64;
 
+    /**
+     * Shares one String per distinct identifier value, so that comparing two equal identifiers, which the policy
+     * engine does many times per decision, finds the same String and stops at the reference check.
+     */
+    private static final Interner<String> VALUES = Interners.newWeakInterner();
+
     private Identifiers() {}
 
+    /** Validates {@code value} and returns the shared String for it. */
     static String check(String kind, String value) {
         if (value == null) {
             throw new IllegalArgumentException(kind + " must not be null");
@@ -25,7 +34,7 @@ final class Identifiers {
                     "invalid " + kind + " '" + printable(value)
                             + "': use only ASCII letters, digits, '-' and '_', starting with a letter or digit");
         }
-        return value;
+        return VALUES.intern(value);
     }
 
     /** Renders control and non-ASCII characters as \\uXXXX so that an error message shows the rejected value exactly. */

@@ -9,7 +9,7 @@ import java.util.UUID;
  */
 public record ImageId(String value) implements Comparable<ImageId> {
     public ImageId {
-        Identifiers.check("image id", value);
+        value = Identifiers.check("image id", value);
     }
 
     /** Parses {@code value}; throws {@link IllegalArgumentException} naming the value when it is not a valid id. */

@@ -9,7 +9,7 @@ import java.util.UUID;
  */
 public record JobId(String value) implements Comparable<JobId> {
     public JobId {
-        Identifiers.check("job id", value);
+        value = Identifiers.check("job id", value);
     }
 
     /** Parses {@code value}; throws {@link IllegalArgumentException} naming the value when it is not a valid id. */

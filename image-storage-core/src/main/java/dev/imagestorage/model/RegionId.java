@@ -7,7 +7,7 @@ package dev.imagestorage.model;
  */
 public record RegionId(String value) implements Comparable<RegionId> {
     public RegionId {
-        Identifiers.check("region id", value);
+        value = Identifiers.check("region id", value);
     }
 
     /** Parses {@code value}; throws {@link IllegalArgumentException} naming the value when it is not a valid id. */

@@ -7,7 +7,7 @@ package dev.imagestorage.model;
  */
 public record TenantId(String value) implements Comparable<TenantId> {
     public TenantId {
-        Identifiers.check("tenant id", value);
+        value = Identifiers.check("tenant id", value);
     }
 
     /** Parses {@code value}; throws {@link IllegalArgumentException} naming the value when it is not a valid id. */
