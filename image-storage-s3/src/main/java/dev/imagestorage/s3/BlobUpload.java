@@ -15,9 +15,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
@@ -39,6 +41,8 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  *
  * <p>At most {@code uploadConcurrency} part buffers exist at once: the reader takes a permit before it fills a
  * buffer and the upload of that buffer returns it, so the heap used is at most {@code uploadConcurrency × partSize}.
+ * A buffer whose part is uploaded is kept for a later part of the same put, so a put allocates at most
+ * {@code uploadConcurrency} buffers instead of one per part, which the garbage collector would have to free.
  * Each part, and each single PUT, carries its SHA-256 in {@code x-amz-checksum-sha256}, which S3 checks before it
  * stores the bytes. The whole content's SHA-256 is computed as it is read and compared with the expected one before
  * anything becomes visible.
@@ -57,6 +61,8 @@ final class BlobUpload {
     private final Optional<String> expectedSha256;
     private final Hasher hasher = Hashing.sha256().newHasher();
     private final Semaphore buffers;
+    /** Buffers whose parts are uploaded; each is returned here before its permit is released. */
+    private final Queue<PartBuffer> idleBuffers = new ConcurrentLinkedQueue<>();
     private final AtomicReference<RuntimeException> partFailure = new AtomicReference<>();
     private long size;
 
@@ -124,8 +130,7 @@ final class BlobUpload {
             boolean full = true;
             boolean carry = true;
             while (full) {
-                acquireBuffer();
-                PartBuffer buffer = new PartBuffer(settings.partSize());
+                PartBuffer buffer = acquireBuffer();
                 if (carry) {
                     buffer.append(nextByte);
                     count(new byte[] {(byte) nextByte}, 0, 1);
@@ -133,7 +138,7 @@ final class BlobUpload {
                 }
                 full = fill(buffer);
                 if (buffer.size() == 0) {
-                    buffers.release();
+                    releaseBuffer(buffer);
                     break;
                 }
                 if (parts.size() == S3Storage.MAX_PARTS) {
@@ -174,14 +179,14 @@ final class BlobUpload {
         try {
             part = CompletableFuture.supplyAsync(() -> uploadPart(uploadId, partNumber, buffer), executor);
         } catch (RuntimeException e) {
-            buffers.release();
+            releaseBuffer(buffer);
             throw e;
         }
         return part.whenComplete((result, failure) -> {
             if (failure != null) {
                 partFailure.compareAndSet(null, unwrap(failure));
             }
-            buffers.release();
+            releaseBuffer(buffer);
         });
     }
 
@@ -262,7 +267,12 @@ final class BlobUpload {
         return completed;
     }
 
-    private void acquireBuffer() {
+    /**
+     * Takes a permit and returns an empty buffer: an idle one, or a new one when none is idle. A new buffer is
+     * created only while no buffer is idle, and every buffer in use holds a permit, so at most
+     * {@code uploadConcurrency} buffers ever exist.
+     */
+    private PartBuffer acquireBuffer() {
         try {
             buffers.acquire();
         } catch (InterruptedException e) {
@@ -275,6 +285,15 @@ final class BlobUpload {
             buffers.release();
             throw failure;
         }
+        PartBuffer idle = idleBuffers.poll();
+        return idle != null ? idle : new PartBuffer(settings.partSize());
+    }
+
+    /** Empties a buffer whose part upload has ended, keeps it for the next part and releases its permit. */
+    private void releaseBuffer(PartBuffer buffer) {
+        buffer.clear();
+        idleBuffers.add(buffer);
+        buffers.release();
     }
 
     /** Fills {@code buffer} from the content; returns false when the content ended. */

@@ -10,7 +10,9 @@ import java.util.List;
 
 /**
  * The bytes of one part, held in 1 MiB chunks that are allocated as the bytes arrive, so a small blob takes little
- * memory and a part may be larger than the largest Java array. It is filled by one thread and then only read.
+ * memory and a part may be larger than the largest Java array. It is filled by one thread and then only read, until
+ * {@link #clear()} empties it for the next part. Its chunks stay allocated after {@code clear()}, so a reused buffer
+ * allocates nothing.
  */
 final class PartBuffer {
     private static final int CHUNK_SIZE = 1024 * 1024;
@@ -53,6 +55,11 @@ final class PartBuffer {
 
     long size() {
         return size;
+    }
+
+    /** Empties the buffer and keeps its chunks. No stream of the buffer may be read afterwards. */
+    void clear() {
+        size = 0;
     }
 
     /** Returns a new stream of the bytes held; the AWS SDK opens one per attempt of a request. */

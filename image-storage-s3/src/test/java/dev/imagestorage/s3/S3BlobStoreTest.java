@@ -90,6 +90,24 @@ class S3BlobStoreTest extends BlobStoreContract {
     }
 
     @Test
+    void reusedPartBufferSendsOnlyNewBytes() {
+        // One buffer for five parts: the short last part reuses a buffer that held a full part before.
+        try (S3Storage sequential = TestStorages.newStorage(builder -> builder.uploadConcurrency(1))) {
+            S3BlobStore sequentialBlobs = sequential.blobs(JP1);
+            byte[] content = randomBytes((int) (4 * PART_SIZE + 12_345), 20);
+
+            BlobInfo info = sequentialBlobs.put(KEY, TestStreams.chunked(content, 70_000), Optional.empty());
+
+            HeadObjectResponse head = s3.headObject(request -> request.bucket(sequentialBlobs.bucket())
+                    .key("image-1.raw"));
+            assertThat(head.eTag()).endsWith("-5\"");
+            assertThat(head.contentLength()).isEqualTo(content.length);
+            assertThat(info.sha256()).isEqualTo(sha256(content));
+            assertThat(readAll(sequentialBlobs.open(KEY))).isEqualTo(content);
+        }
+    }
+
+    @Test
     void multipartWithoutExpectedUsesChecksumObject() {
         byte[] content = randomBytes(MULTIPART_SIZE, 3);
 
