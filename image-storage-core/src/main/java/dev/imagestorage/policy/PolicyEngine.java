@@ -50,7 +50,7 @@ public final class PolicyEngine {
     private final Catalog catalog;
     private final Clock clock;
 
-    /** An engine whose only time-dependent rule, the license support warning, reads the system UTC clock. */
+    /** Creates an engine whose one time-dependent rule, the license support warning, reads the system UTC clock. */
     public PolicyEngine(Catalog catalog) {
         this(catalog, Clock.systemUTC());
     }
@@ -537,8 +537,8 @@ public final class PolicyEngine {
     }
 
     /**
-     * Whether the tenant the caller acts for may see and use {@code image}: it owns it, or it accepted it as a member.
-     * The owner's standing is not considered here.
+     * Returns whether the tenant the caller acts for may see and use {@code image}, because it owns the image or
+     * accepted it as a member. The owner's standing is not considered here.
      */
     public static boolean isVisible(Caller caller, Image image, Optional<Membership> membership) {
         if (image.status() == ImageStatus.DELETED) {

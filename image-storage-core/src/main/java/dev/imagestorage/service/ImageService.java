@@ -99,7 +99,7 @@ public final class ImageService {
         return catalog;
     }
 
-    /** The policy engine this service asks, for callers that want to ask it questions directly. */
+    /** Returns the policy engine this service consults, for callers that query it directly. */
     public PolicyEngine policy() {
         return policy;
     }
@@ -241,7 +241,7 @@ public final class ImageService {
         return new TerminationReport(id, tenants.stream().map(Tenant::id).toList(), deleted, memberships, cancelled);
     }
 
-    /** The license declarations made for images of {@code tenant}, oldest first, kept also for deleted images. */
+    /** Returns the license declarations made for images of {@code tenant}, oldest first, deleted images included. */
     public List<LicenseDeclaration> licenseDeclarations(TenantId tenant) {
         return repository.listLicenseDeclarations(tenant);
     }
@@ -586,7 +586,7 @@ public final class ImageService {
         requireAllowed(checkAnswer(caller, id, member, answer));
         Membership updated = repository.updateMembership(id, member,
                 current -> current.withStatus(answer, clock.instant()));
-        log.info("Tenant {} answered {} for image {}", member, answer, id);
+        log.info("Tenant {} set its membership in image {} to {}", member, id, answer);
         return updated;
     }
 
@@ -893,13 +893,13 @@ public final class ImageService {
 
         private Builder() {}
 
-        /** The regions, limits, licenses and official templates; {@link Catalog#defaults()} when not set. */
+        /** Sets the regions, limits, licenses and official templates; {@link Catalog#defaults()} when not set. */
         public Builder catalog(Catalog value) {
             this.catalog = requireNonNull(value, "catalog");
             return this;
         }
 
-        /** Where metadata and bytes are kept. Required. */
+        /** Sets where metadata and bytes are kept. Required. */
         public Builder storage(StorageBackend value) {
             if (this.storage != null) {
                 throw new IllegalStateException("storage was already set to " + this.storage);
@@ -908,15 +908,15 @@ public final class ImageService {
             return this;
         }
 
-        /** The clock for timestamps and for the license support dates; the system UTC clock when not set. */
+        /** Sets the clock for timestamps and license support dates; the system UTC clock when not set. */
         public Builder clock(Clock value) {
             this.clock = requireNonNull(value, "clock");
             return this;
         }
 
         /**
-         * Where copy jobs run. When not set they run on the calling thread, so {@link #copy} returns a finished job;
-         * pass a thread pool to run them in the background.
+         * Sets where copy jobs run. When not set they run on the calling thread, so {@link #copy} returns a finished
+         * job; pass a thread pool to run them in the background.
          */
         public Builder copyExecutor(Executor value) {
             this.copyExecutor = requireNonNull(value, "copyExecutor");
