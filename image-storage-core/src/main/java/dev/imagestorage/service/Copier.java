@@ -10,6 +10,7 @@ import dev.imagestorage.spi.BlobInfo;
 import dev.imagestorage.spi.BlobKey;
 import dev.imagestorage.spi.BlobStore;
 import dev.imagestorage.spi.StorageBackend;
+import dev.imagestorage.spi.SupportsServerSideCopy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
@@ -17,10 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one copy job: streams the source's bytes into the destination region's blob store, verifying the source's
- * SHA-256 end to end, records progress on the job, and honours cancellation. A job that fails or is cancelled
- * leaves no data in the destination, and its destination image ends {@code DELETED} and stops counting against
- * the destination's quota.
+ * Runs one copy job: copies the source's bytes into the destination region's blob store, server-side when the
+ * source store supports it and streaming otherwise, verifies the source's SHA-256 end to end, records progress on
+ * the job, and honours cancellation. A job that fails or is cancelled leaves no data in the destination, and its
+ * destination image ends {@code DELETED} and stops counting against the destination's quota.
  */
 final class Copier {
     private static final Logger log = LoggerFactory.getLogger(Copier.class);
@@ -82,11 +83,23 @@ final class Copier {
         long step = Math.max(1, Math.min(MAX_PROGRESS_STEP_BYTES, job.bytesTotal() / 100));
 
         BlobInfo info;
-        try (InputStream in = from.open(BlobKey.of(source.id()))) {
-            ProgressInputStream counted = new ProgressInputStream(in, step, done -> recordProgress(job.id(), done));
-            info = to.put(BlobKey.of(destination.id()), counted, source.sha256());
-        } catch (IOException e) {
-            throw new IllegalStateException("closing the source of copy job " + job.id() + " failed", e);
+        if (from instanceof SupportsServerSideCopy serverSide && serverSide.canCopyServerSide(to)) {
+            // The store copies the bytes itself, so there is no progress to record until it is done.
+            info = serverSide.copyTo(BlobKey.of(source.id()), to, BlobKey.of(destination.id()));
+            if (source.sha256().isPresent() && !source.sha256().get().equals(info.sha256())) {
+                to.delete(BlobKey.of(destination.id()));
+                throw new IllegalStateException("the server-side copy of image " + source.id() + " has SHA-256 "
+                        + info.sha256() + " instead of " + source.sha256().get());
+            }
+            log.debug("Copy job {} copied its bytes server-side", job.id());
+        } else {
+            try (InputStream in = from.open(BlobKey.of(source.id()))) {
+                ProgressInputStream counted =
+                        new ProgressInputStream(in, step, done -> recordProgress(job.id(), done));
+                info = to.put(BlobKey.of(destination.id()), counted, source.sha256());
+            } catch (IOException e) {
+                throw new IllegalStateException("closing the source of copy job " + job.id() + " failed", e);
+            }
         }
 
         // The image becomes ACTIVE before the job reads SUCCEEDED, so a caller that sees a finished job can use

@@ -10,6 +10,7 @@ import dev.imagestorage.model.RegionId;
 import dev.imagestorage.spi.BlobInfo;
 import dev.imagestorage.spi.BlobKey;
 import dev.imagestorage.spi.BlobStore;
+import dev.imagestorage.spi.SupportsServerSideCopy;
 import dev.imagestorage.spi.SupportsUnfinishedUploadCleanup;
 import java.io.InputStream;
 import java.time.Duration;

@@ -1,15 +1,12 @@
-package dev.imagestorage.s3;
+package dev.imagestorage.spi;
 
 import dev.imagestorage.ConflictException;
 import dev.imagestorage.NotFoundException;
 import dev.imagestorage.StorageIoException;
-import dev.imagestorage.spi.BlobInfo;
-import dev.imagestorage.spi.BlobKey;
-import dev.imagestorage.spi.BlobStore;
 
 /**
- * A blob store that can copy a blob into another store without streaming the bytes through this process. The
- * service does not use it yet: its copies always stream.
+ * A blob store that can copy a blob into another store without streaming the bytes through this process. Copy jobs
+ * use it when the source region's store can copy into the destination region's store, and stream otherwise.
  */
 public interface SupportsServerSideCopy {
     /** Whether {@link #copyTo} can copy into {@code destination}. */
