@@ -15,17 +15,14 @@ import dev.imagestorage.model.ImageStatus;
 import dev.imagestorage.model.Plan;
 import dev.imagestorage.model.RegionId;
 import dev.imagestorage.model.RegisterRequest;
-import dev.imagestorage.spi.BlobInfo;
 import dev.imagestorage.spi.BlobKey;
 import dev.imagestorage.spi.BlobStore;
-import dev.imagestorage.spi.MetadataStore;
 import dev.imagestorage.spi.StorageBackend;
 import dev.imagestorage.spi.SupportsUnfinishedUploadCleanup;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -271,41 +268,24 @@ class RecoveryTest {
      * A backend whose blob streams, opened while {@link #gateClosed} is set, block on each read until
      * {@link #gateOpened} is counted down. It lets a test hold a copy job in the middle of reading its source.
      */
-    static final class GatedStorage implements StorageBackend {
+    static final class GatedStorage extends ForwardingStorage {
         final AtomicBoolean gateClosed = new AtomicBoolean();
         final CountDownLatch readerWaiting = new CountDownLatch(1);
         final CountDownLatch gateOpened = new CountDownLatch(1);
-        private final StorageBackend delegate;
 
         GatedStorage(StorageBackend delegate) {
-            this.delegate = delegate;
+            super(delegate);
         }
 
         @Override
-        public MetadataStore metadata() {
-            return delegate.metadata();
+        BlobStore wrap(BlobStore blobs) {
+            return new GatedBlobStore(blobs);
         }
 
-        @Override
-        public BlobStore blobs(RegionId region) {
-            return new GatedBlobStore(delegate.blobs(region));
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
-        }
-
-        private final class GatedBlobStore implements BlobStore, SupportsUnfinishedUploadCleanup {
-            private final BlobStore blobs;
-
+        private final class GatedBlobStore extends ForwardingStorage.ForwardingBlobStore
+                implements SupportsUnfinishedUploadCleanup {
             GatedBlobStore(BlobStore blobs) {
-                this.blobs = blobs;
-            }
-
-            @Override
-            public BlobInfo put(BlobKey key, InputStream content, Optional<String> expectedSha256) {
-                return blobs.put(key, content, expectedSha256);
+                super(blobs);
             }
 
             @Override
@@ -316,16 +296,6 @@ class RecoveryTest {
             @Override
             public InputStream open(BlobKey key, long offset, long length) {
                 return gate(blobs.open(key, offset, length));
-            }
-
-            @Override
-            public Optional<BlobInfo> stat(BlobKey key) {
-                return blobs.stat(key);
-            }
-
-            @Override
-            public boolean delete(BlobKey key) {
-                return blobs.delete(key);
             }
 
             @Override

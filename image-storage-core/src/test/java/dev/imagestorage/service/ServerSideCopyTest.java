@@ -13,18 +13,16 @@ import dev.imagestorage.model.RegionId;
 import dev.imagestorage.spi.BlobInfo;
 import dev.imagestorage.spi.BlobKey;
 import dev.imagestorage.spi.BlobStore;
-import dev.imagestorage.spi.MetadataStore;
 import dev.imagestorage.spi.StorageBackend;
 import dev.imagestorage.spi.SupportsServerSideCopy;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -67,35 +65,20 @@ class ServerSideCopyTest {
     }
 
     /** The in-memory backend, whose blob stores copy between each other as a server-side copy would. */
-    private final class CopyingBackend implements StorageBackend {
-        private final StorageBackend delegate;
-        private final Map<RegionId, CopyingStore> stores = new ConcurrentHashMap<>();
-
+    private final class CopyingBackend extends ForwardingStorage {
         CopyingBackend(StorageBackend delegate) {
-            this.delegate = delegate;
+            super(delegate);
         }
 
         @Override
-        public MetadataStore metadata() {
-            return delegate.metadata();
-        }
-
-        @Override
-        public BlobStore blobs(RegionId region) {
-            return stores.computeIfAbsent(region, r -> new CopyingStore(delegate.blobs(r)));
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
+        BlobStore wrap(BlobStore blobs) {
+            return new CopyingStore(blobs);
         }
     }
 
-    private final class CopyingStore implements BlobStore, SupportsServerSideCopy {
-        private final BlobStore delegate;
-
-        CopyingStore(BlobStore delegate) {
-            this.delegate = delegate;
+    private final class CopyingStore extends ForwardingStorage.ForwardingBlobStore implements SupportsServerSideCopy {
+        CopyingStore(BlobStore blobs) {
+            super(blobs);
         }
 
         @Override
@@ -106,43 +89,28 @@ class ServerSideCopyTest {
         @Override
         public BlobInfo copyTo(BlobKey source, BlobStore destination, BlobKey destinationKey) {
             serverSideCopies.incrementAndGet();
-            BlobStore target = ((CopyingStore) destination).delegate;
-            try (InputStream in = delegate.open(source)) {
+            BlobStore target = ((CopyingStore) destination).blobs;
+            try (InputStream in = blobs.open(source)) {
                 byte[] bytes = in.readAllBytes();
                 if (corruptCopies) {
                     bytes[0] ^= 1;
                 }
-                return target.put(destinationKey, new java.io.ByteArrayInputStream(bytes), Optional.empty());
+                return target.put(destinationKey, new ByteArrayInputStream(bytes), Optional.empty());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
 
         @Override
-        public BlobInfo put(BlobKey key, InputStream content, Optional<String> expectedSha256) {
-            return delegate.put(key, content, expectedSha256);
-        }
-
-        @Override
         public InputStream open(BlobKey key) {
             streamedReads.incrementAndGet();
-            return delegate.open(key);
+            return blobs.open(key);
         }
 
         @Override
         public InputStream open(BlobKey key, long offset, long length) {
             streamedReads.incrementAndGet();
-            return delegate.open(key, offset, length);
-        }
-
-        @Override
-        public Optional<BlobInfo> stat(BlobKey key) {
-            return delegate.stat(key);
-        }
-
-        @Override
-        public boolean delete(BlobKey key) {
-            return delegate.delete(key);
+            return blobs.open(key, offset, length);
         }
     }
 }
