@@ -8,6 +8,7 @@ import dev.imagestorage.ChecksumMismatchException;
 import dev.imagestorage.ConflictException;
 import dev.imagestorage.NotFoundException;
 import dev.imagestorage.StorageIoException;
+import dev.imagestorage.spi.BlobArguments;
 import dev.imagestorage.spi.BlobInfo;
 import dev.imagestorage.spi.BlobKey;
 import dev.imagestorage.spi.BlobStore;
@@ -26,7 +27,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Pattern;
 
 /**
  * A {@link BlobStore} that keeps its blobs in byte arrays, for tests. It is strict so that tests catch misuse:
@@ -45,7 +45,6 @@ import java.util.regex.Pattern;
  * does not affect a stream already open.
  */
 public final class InMemoryBlobStore implements BlobStore, SupportsUnfinishedUploadCleanup {
-    private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
     private static final int BUFFER_SIZE = 64 * 1024;
 
     private final Clock clock;
@@ -78,7 +77,7 @@ public final class InMemoryBlobStore implements BlobStore, SupportsUnfinishedUpl
         requireNonNull(key, "key");
         requireNonNull(content, "content");
         requireNonNull(expectedSha256, "expectedSha256");
-        expectedSha256.ifPresent(InMemoryBlobStore::checkSha256Format);
+        BlobArguments.checkExpectedSha256(expectedSha256);
         if (blobs.containsKey(key)) {
             throw alreadyExists(key);
         }
@@ -114,7 +113,7 @@ public final class InMemoryBlobStore implements BlobStore, SupportsUnfinishedUpl
     @Override
     public InputStream open(BlobKey key, long offset, long length) {
         requireNonNull(key, "key");
-        checkRange(offset, length);
+        BlobArguments.checkRange(offset, length);
         StoredBlob blob = blobs.get(key);
         if (blob == null) {
             throw new NotFoundException("blob", key.value());
@@ -208,21 +207,7 @@ public final class InMemoryBlobStore implements BlobStore, SupportsUnfinishedUpl
                 "blob '" + key + "' already exists; delete it first or put the content under another key");
     }
 
-    private static void checkSha256Format(String sha256) {
-        if (!SHA256_HEX.matcher(sha256).matches()) {
-            throw new IllegalArgumentException("invalid expected SHA-256 '" + sha256
-                    + "': expected 64 lower-case hex digits");
-        }
-    }
 
-    private static void checkRange(long offset, long length) {
-        if (offset < 0) {
-            throw new IllegalArgumentException("invalid offset " + offset + ": it must be 0 or more");
-        }
-        if (length < 0) {
-            throw new IllegalArgumentException("invalid length " + length + ": it must be 0 or more");
-        }
-    }
 
     private record StoredBlob(byte[] bytes, BlobInfo info) {}
 

@@ -3,6 +3,7 @@ package dev.imagestorage.service;
 import static java.util.Objects.requireNonNull;
 
 import dev.imagestorage.model.UploadChannel;
+import dev.imagestorage.spi.BlobArguments;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -22,7 +23,7 @@ public record UploadOptions(UploadChannel channel, Optional<String> expectedSha2
             throw new IllegalArgumentException("invalid declared size " + declaredSizeBytes.getAsLong()
                     + " bytes: it must be 0 or more");
         }
-        if (expectedSha256.isPresent() && !expectedSha256.get().matches("[0-9a-f]{64}")) {
+        if (expectedSha256.isPresent() && !BlobArguments.isSha256Hex(expectedSha256.get())) {
             throw new IllegalArgumentException("invalid expected SHA-256 '" + expectedSha256.get()
                     + "': use 64 lower-case hex digits");
         }

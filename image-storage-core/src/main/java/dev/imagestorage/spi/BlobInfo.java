@@ -15,7 +15,7 @@ public record BlobInfo(BlobKey key, long sizeBytes, String sha256) {
         if (sizeBytes < 0) {
             throw new IllegalArgumentException("invalid blob size " + sizeBytes + ": must be 0 or more");
         }
-        if (!sha256.matches("[0-9a-f]{64}")) {
+        if (!BlobArguments.isSha256Hex(sha256)) {
             throw new IllegalArgumentException("invalid SHA-256 '" + sha256 + "': expected 64 lower-case hex digits");
         }
     }

@@ -14,6 +14,7 @@ import dev.imagestorage.ConflictException;
 import dev.imagestorage.NotFoundException;
 import dev.imagestorage.StorageIoException;
 import dev.imagestorage.model.RegionId;
+import dev.imagestorage.spi.BlobArguments;
 import dev.imagestorage.spi.BlobInfo;
 import dev.imagestorage.spi.BlobKey;
 import dev.imagestorage.spi.BlobStore;
@@ -35,7 +36,6 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +58,6 @@ public final class FileSystemBlobStore implements BlobStore, SupportsUnfinishedU
     private static final Logger LOG = LoggerFactory.getLogger(FileSystemBlobStore.class);
     private static final String TEMP_PREFIX = ".upload-";
     private static final String TEMP_SUFFIX = ".tmp";
-    private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
     private static final int BUFFER_SIZE = 64 * 1024;
 
     private final SafePaths paths;
@@ -95,7 +94,7 @@ public final class FileSystemBlobStore implements BlobStore, SupportsUnfinishedU
         requireNonNull(key, "key");
         requireNonNull(content, "content");
         requireNonNull(expectedSha256, "expectedSha256");
-        expectedSha256.ifPresent(FileSystemBlobStore::checkSha256Format);
+        BlobArguments.checkExpectedSha256(expectedSha256);
         Path target = blobPath(key);
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             throw alreadyExists(key);
@@ -129,7 +128,7 @@ public final class FileSystemBlobStore implements BlobStore, SupportsUnfinishedU
     @Override
     public InputStream open(BlobKey key, long offset, long length) {
         requireNonNull(key, "key");
-        checkRange(offset, length);
+        BlobArguments.checkRange(offset, length);
         Path file = blobPath(key);
         FileChannel channel;
         try {
@@ -322,19 +321,5 @@ public final class FileSystemBlobStore implements BlobStore, SupportsUnfinishedU
         }
     }
 
-    private static void checkSha256Format(String sha256) {
-        if (!SHA256_HEX.matcher(sha256).matches()) {
-            throw new IllegalArgumentException("invalid expected SHA-256 '" + sha256
-                    + "': expected 64 lower-case hex digits");
-        }
-    }
 
-    private static void checkRange(long offset, long length) {
-        if (offset < 0) {
-            throw new IllegalArgumentException("invalid offset " + offset + ": it must be 0 or more");
-        }
-        if (length < 0) {
-            throw new IllegalArgumentException("invalid length " + length + ": it must be 0 or more");
-        }
-    }
 }

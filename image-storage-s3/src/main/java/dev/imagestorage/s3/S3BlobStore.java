@@ -7,6 +7,7 @@ import dev.imagestorage.ConflictException;
 import dev.imagestorage.NotFoundException;
 import dev.imagestorage.StorageIoException;
 import dev.imagestorage.model.RegionId;
+import dev.imagestorage.spi.BlobArguments;
 import dev.imagestorage.spi.BlobInfo;
 import dev.imagestorage.spi.BlobKey;
 import dev.imagestorage.spi.BlobStore;
@@ -18,7 +19,6 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -59,7 +59,6 @@ public final class S3BlobStore implements BlobStore, SupportsUnfinishedUploadCle
     static final String TOKEN_METADATA = "upload-token";
 
     private static final Logger LOG = LoggerFactory.getLogger(S3BlobStore.class);
-    private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
     private static final String CHECKSUM_FOLDER = ".sha256/";
 
     private final S3Client client;
@@ -96,7 +95,7 @@ public final class S3BlobStore implements BlobStore, SupportsUnfinishedUploadCle
         requireNonNull(key, "key");
         requireNonNull(content, "content");
         requireNonNull(expectedSha256, "expectedSha256");
-        expectedSha256.ifPresent(S3BlobStore::checkSha256Format);
+        BlobArguments.checkExpectedSha256(expectedSha256);
         if (head(key).isPresent()) {
             throw alreadyExists(key);
         }
@@ -111,7 +110,7 @@ public final class S3BlobStore implements BlobStore, SupportsUnfinishedUploadCle
     @Override
     public InputStream open(BlobKey key, long offset, long length) {
         requireNonNull(key, "key");
-        checkRange(offset, length);
+        BlobArguments.checkRange(offset, length);
         Head head = head(key).orElseThrow(() -> new NotFoundException("blob", key.value()));
         long start = Math.min(offset, head.size());
         long end = start + Math.min(length, head.size() - start);
@@ -280,7 +279,7 @@ public final class S3BlobStore implements BlobStore, SupportsUnfinishedUploadCle
     }
 
     private String validSha256(BlobKey key, String sha256) {
-        if (!SHA256_HEX.matcher(sha256).matches()) {
+        if (!BlobArguments.isSha256Hex(sha256)) {
             throw new StorageIoException(key.value(), "blob '" + key + "' in bucket " + bucket
                     + " has an invalid recorded SHA-256 '" + sha256 + "'; restore or delete the blob", null);
         }
@@ -434,19 +433,5 @@ public final class S3BlobStore implements BlobStore, SupportsUnfinishedUploadCle
                 + "/" + objectKey(key) + ": " + e.getMessage(), e);
     }
 
-    private static void checkSha256Format(String sha256) {
-        if (!SHA256_HEX.matcher(sha256).matches()) {
-            throw new IllegalArgumentException("invalid expected SHA-256 '" + sha256
-                    + "': expected 64 lower-case hex digits");
-        }
-    }
 
-    private static void checkRange(long offset, long length) {
-        if (offset < 0) {
-            throw new IllegalArgumentException("invalid offset " + offset + ": it must be 0 or more");
-        }
-        if (length < 0) {
-            throw new IllegalArgumentException("invalid length " + length + ": it must be 0 or more");
-        }
-    }
 }
