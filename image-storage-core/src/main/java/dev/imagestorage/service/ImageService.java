@@ -53,7 +53,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -385,13 +387,14 @@ public final class ImageService {
         TenantId tenant = tenant(caller.actingTenant()).id();
         List<Image> visible = new ArrayList<>(repository.listImagesOwnedBy(tenant));
         List<Image> shared = new ArrayList<>();
+        Map<TenantId, Boolean> ownerActive = new HashMap<>();
         for (Membership membership : repository.listMembershipsOf(tenant)) {
             if (membership.status() != MembershipStatus.ACCEPTED) {
                 continue;
             }
             repository.findImage(membership.image())
                     .filter(Image::isActive)
-                    .filter(image -> tenant(image.owner()).isActive())
+                    .filter(image -> ownerActive.computeIfAbsent(image.owner(), owner -> tenant(owner).isActive()))
                     .ifPresent(shared::add);
         }
         shared.sort(Comparator.comparing(Image::id));
@@ -414,9 +417,12 @@ public final class ImageService {
     }
 
     public Decision checkDownload(Caller caller, ImageId id) {
-        Image image = findExisting(id);
+        return checkDownload(caller, findExisting(id));
+    }
+
+    private Decision checkDownload(Caller caller, Image image) {
         return policy.download(caller, tenant(caller.actingTenant()), image, tenant(image.owner()),
-                repository.findMembership(id, caller.actingTenant()));
+                repository.findMembership(image.id(), caller.actingTenant()));
     }
 
     /**
@@ -431,7 +437,7 @@ public final class ImageService {
     public Decision download(Caller caller, ImageId id, OutputStream out) {
         requireNonNull(out, "out");
         Image image = findExisting(id);
-        Decision decision = requireAllowed(checkDownload(caller, id));
+        Decision decision = requireAllowed(checkDownload(caller, image));
 
         BlobKey key = BlobKey.of(id);
         HashingOutputStream hashing = new HashingOutputStream(Hashing.sha256(), out);

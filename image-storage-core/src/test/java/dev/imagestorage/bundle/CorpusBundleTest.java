@@ -10,6 +10,7 @@ import static dev.imagestorage.policy.ReasonCode.UPLOAD_CHECKSUM_MISMATCH;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.imagestorage.TestResources;
 import dev.imagestorage.ImageStorageException;
 import dev.imagestorage.UploadRejectedException;
 import dev.imagestorage.memory.InMemoryStorage;
@@ -23,16 +24,9 @@ import dev.imagestorage.model.TenantId;
 import dev.imagestorage.policy.ReasonCode;
 import dev.imagestorage.service.ImageService;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -81,24 +75,11 @@ class CorpusBundleTest {
     }
 
     static List<String> corpusFiles() {
-        try (Stream<Path> files = Files.list(Path.of(CorpusBundleTest.class.getResource(CORPUS).toURI()))) {
-            return files.filter(Files::isRegularFile).map(path -> path.getFileName().toString()).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        return TestResources.fileNames(CORPUS);
     }
 
     static byte[] read(String file) {
-        try (InputStream in = CorpusBundleTest.class.getResourceAsStream(CORPUS + file)) {
-            if (in == null) {
-                throw new IllegalStateException("corpus bundle " + file + " is missing from the test classpath");
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return TestResources.read(CORPUS, file);
     }
 
     @Test

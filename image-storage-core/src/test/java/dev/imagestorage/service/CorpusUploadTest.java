@@ -14,6 +14,7 @@ import static dev.imagestorage.service.ServiceFixture.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.imagestorage.TestResources;
 import dev.imagestorage.UploadRejectedException;
 import dev.imagestorage.format.DetectedFormat;
 import dev.imagestorage.format.FormatInspector;
@@ -27,18 +28,11 @@ import dev.imagestorage.policy.Reason;
 import dev.imagestorage.policy.ReasonCode;
 import dev.imagestorage.spi.BlobKey;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -162,24 +156,11 @@ class CorpusUploadTest {
     }
 
     static List<String> corpusFiles() {
-        try (Stream<Path> files = Files.list(Path.of(CorpusUploadTest.class.getResource(CORPUS).toURI()))) {
-            return files.filter(Files::isRegularFile).map(path -> path.getFileName().toString()).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        return TestResources.fileNames(CORPUS);
     }
 
     static byte[] read(String file) {
-        try (InputStream in = CorpusUploadTest.class.getResourceAsStream(CORPUS + file)) {
-            if (in == null) {
-                throw new IllegalStateException("corpus file " + file + " is missing from the test classpath");
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return TestResources.read(CORPUS, file);
     }
 
     @Test
