@@ -18,7 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * What a provider changes without a release: the regions, the limits, the operating systems whose licenses the
+ * The settings a provider changes without a release: the regions, the limits, the operating systems whose licenses the
  * provider handles and where each license form is offered, and the official templates with the regions their
  * derived images may be copied to. Immutable.
  *
@@ -55,7 +55,7 @@ public final class Catalog {
         return new Catalog(regions, Limits.defaults(), defaultOperatingSystems(regions), Map.of());
     }
 
-    /** A catalog with these regions and limits, the default operating systems and no official templates. */
+    /** Creates a catalog with these regions and limits, the default operating systems and no official templates. */
     public static Catalog of(Set<RegionId> regions, Limits limits) {
         return new Catalog(regions, limits, defaultOperatingSystems(regions), Map.of());
     }
@@ -78,7 +78,7 @@ public final class Catalog {
         return new Catalog(regions, limits, operatingSystems, byId);
     }
 
-    /** The regions, in the order they were listed. */
+    /** Returns the regions, in the order they were listed. */
     public Set<RegionId> regions() {
         return regions;
     }
@@ -91,7 +91,7 @@ public final class Catalog {
         return limits;
     }
 
-    /** The operating systems whose licenses the provider handles, in the order they were listed. */
+    /** Returns the operating systems whose licenses the provider handles, in the order they were listed. */
     public List<OsOffer> operatingSystems() {
         return operatingSystems;
     }
@@ -113,7 +113,7 @@ public final class Catalog {
         return Optional.empty();
     }
 
-    /** The official templates by id, in the order they were listed. */
+    /** Returns the official templates by id, in the order they were listed. */
     public Map<String, OfficialTemplate> officialTemplates() {
         return officialTemplates;
     }

@@ -6,7 +6,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Who performs an operation: the tenant an account acts for, and every tenant that account has access authority on.
+ * The party that performs an operation: the tenant an account acts for, and every tenant that account has access authority on.
  * The acting tenant is always among the accessible tenants.
  */
 public record Caller(TenantId actingTenant, Set<TenantId> accessibleTenants) {
@@ -18,12 +18,12 @@ public record Caller(TenantId actingTenant, Set<TenantId> accessibleTenants) {
         accessibleTenants = java.util.Collections.unmodifiableSet(all);
     }
 
-    /** A caller with access authority on its own tenant only. */
+    /** Creates a caller with access authority on its own tenant only. */
     public static Caller of(TenantId tenant) {
         return new Caller(tenant, Set.of());
     }
 
-    /** A caller acting for {@code tenant} with access authority on {@code others} as well. */
+    /** Creates a caller acting for {@code tenant} with access authority on {@code others} as well. */
     public static Caller of(TenantId tenant, TenantId... others) {
         return new Caller(tenant, Set.copyOf(java.util.Arrays.asList(others)));
     }

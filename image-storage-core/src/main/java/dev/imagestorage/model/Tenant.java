@@ -5,8 +5,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * The unit of isolation and billing: it belongs to exactly one contract and lives in exactly one region.
  *
- * @param standing the tenant's own standing; the service hands the policy engine tenants whose standing already
- *     includes their contract's, so that a suspended contract suspends all of its tenants
+ * @param standing the tenant's own standing. The service hands the policy engine tenants whose standing already
+ *     includes their contract's, so a suspended contract suspends all of its tenants.
  */
 public record Tenant(TenantId id, ContractId contract, RegionId region, Standing standing) {
     /** A missing standing, as in documents written before standings existed, reads as {@link Standing#ACTIVE}. */
@@ -21,7 +21,7 @@ public record Tenant(TenantId id, ContractId contract, RegionId region, Standing
         this(id, contract, region, Standing.ACTIVE);
     }
 
-    /** An active tenant. */
+    /** Creates an active tenant. */
     public static Tenant of(String id, String contract, String region) {
         return new Tenant(TenantId.of(id), ContractId.of(contract), RegionId.of(region));
     }

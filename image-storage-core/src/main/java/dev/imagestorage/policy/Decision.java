@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.function.Supplier;
 
 /**
- * The policy engine's answer to one request: the outcome, every rule evaluated, and every reason a rule gave.
+ * The policy engine's verdict on one request: the outcome, every rule evaluated, and every reason a rule gave.
  * Immutable.
  *
  * <p>A decision is {@linkplain Outcome#DENIED denied} when at least one reason denies,
@@ -16,7 +16,7 @@ import java.util.function.Supplier;
  * {@linkplain Outcome#ALLOWED allowed} when it has no reason at all.
  */
 public final class Decision {
-    /** What the engine decided. */
+    /** The outcome of a decision. */
     public enum Outcome {
         ALLOWED,
         ALLOWED_WITH_WARNINGS,
@@ -56,7 +56,7 @@ public final class Decision {
         return operation;
     }
 
-    /** A short description of the request this decision answers. */
+    /** Returns a short description of the request this decision is about. */
     public String subject() {
         return subject.get();
     }
@@ -65,7 +65,7 @@ public final class Decision {
         return outcome;
     }
 
-    /** Every reason, denials and warnings, in the order the rules were evaluated. */
+    /** Returns every reason, denials and warnings, in the order the rules were evaluated. */
     public List<Reason> reasons() {
         return reasons;
     }
@@ -95,12 +95,12 @@ public final class Decision {
         return false;
     }
 
-    /** The codes of every reason, in order. */
+    /** Returns the codes of every reason, in order. */
     public List<ReasonCode> codes() {
         return reasons.stream().map(Reason::code).toList();
     }
 
-    /** Every rule evaluated, in the order of {@link Rule}, each with its verdict and reasons. */
+    /** Returns every rule evaluated, in the order of {@link Rule}, each with its verdict and reasons. */
     public List<RuleCheck> checks() {
         List<RuleCheck> checks = new ArrayList<>();
         for (Rule rule : Rule.values()) {
@@ -118,7 +118,7 @@ public final class Decision {
         return checks;
     }
 
-    /** The rules that were evaluated and gave no reason. */
+    /** Returns the rules that were evaluated and gave no reason. */
     public List<Rule> passedRules() {
         return checks().stream().filter(c -> c.verdict() == Verdict.PASSED).map(RuleCheck::rule).toList();
     }

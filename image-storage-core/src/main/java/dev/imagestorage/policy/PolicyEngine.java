@@ -44,7 +44,7 @@ import java.util.OptionalLong;
  *
  * <p>Tenants passed in carry their effective standing: suspended when either the tenant or its contract is.
  * Operations that only an image's owner performs (upload, delete, editing members, copying) require that the caller
- * acts for the owner tenant; access authority on the owner alone is not enough.
+ * acts for the owner tenant. Access authority on the owner alone is not enough.
  */
 public final class PolicyEngine {
     private final Catalog catalog;
@@ -328,7 +328,7 @@ public final class PolicyEngine {
             Caller caller, Tenant actor, Image image, TenantId member, MembershipStatus answer,
             Optional<Membership> existing) {
         if (answer == MembershipStatus.PENDING) {
-            throw new IllegalArgumentException("invalid answer PENDING: a member accepts or rejects");
+            throw new IllegalArgumentException("invalid membership status PENDING: a member accepts or rejects");
         }
         Evaluation evaluation = new Evaluation();
 

@@ -18,7 +18,7 @@ import java.util.List;
  * <p>A template creates a virtual server or a volume, never a baremetal server. An ISO image installs an operating
  * system or middleware on a baremetal server, and only an operating system on a virtual server or a volume. No
  * virtual server of Windows Server or Red Hat Enterprise Linux comes from an ISO image. A baremetal server and an ISO
- * image are attached one to one; a virtual server takes an ISO image only at launch and gives it back only at
+ * image are attached one to one. A virtual server takes an ISO image only at launch and gives it back only at
  * deletion.
  */
 final class ResourceRules {
@@ -73,8 +73,8 @@ final class ResourceRules {
 
     private static void checkSizes(Image image, LaunchRequest request, Evaluation evaluation) {
         evaluation.check(Rule.RESOURCE_DISK);
-        // A template's disk is written onto the resource's disk, so the disk must hold its virtual size; an ISO
-        // image is installer media that is read, not copied, so only its minimum disk applies.
+        // A template's disk is written onto the resource's disk, so the disk must fit its virtual size. An ISO image
+        // is installer media that is read, not copied, so only its minimum disk applies.
         long virtualGb = image.plan() == Plan.TEMPLATE && image.virtualSizeBytes().isPresent()
                 ? (image.virtualSizeBytes().getAsLong() + Limits.GB - 1) / Limits.GB
                 : 0;

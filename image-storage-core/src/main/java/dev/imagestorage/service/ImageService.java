@@ -64,7 +64,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The facade a service links against. Every operation names its {@link Caller}; every operation that changes
- * something asks the {@link PolicyEngine} first and throws {@link OperationDeniedException}, carrying the decision,
+ * something consults the {@link PolicyEngine} first and throws {@link OperationDeniedException}, carrying the decision,
  * when it is denied. Each such operation has a {@code check...} form that returns the same decision without acting,
  * and {@link #dryRun} tells what any of them would change.
  *
@@ -542,7 +542,7 @@ public final class ImageService {
     }
 
     /**
-     * Adds {@code member} to the members of an image as {@code PENDING}; it sees the image once it accepts. No
+     * Adds {@code member} to the members of an image as {@code PENDING}. The member can use the image once it accepts. No
      * notice is sent to the member.
      */
     public Membership addMember(Caller caller, ImageId id, TenantId member) {
@@ -719,7 +719,7 @@ public final class ImageService {
 
     /**
      * Records that an ISO image is attached to a server. A baremetal server and an ISO image are attached one to
-     * one, also when several processes race; a virtual server takes an ISO image only at launch.
+     * one, also when several processes race. A virtual server takes an ISO image only at launch.
      *
      * @throws OperationDeniedException when the attachment is denied
      */

@@ -12,7 +12,8 @@ import java.util.OptionalLong;
  *
  * @param expectedSha256 lower-case hex SHA-256 the content must have, when the caller knows it
  * @param declaredSizeBytes the size the caller announces, checked against the channel's limit before any byte is
- *     read; the limit is enforced while streaming whether or not a size is declared
+ *     read and against the bytes that arrive. The limit is enforced while streaming whether or not a size is
+ *     declared.
  */
 public record UploadOptions(UploadChannel channel, Optional<String> expectedSha256, OptionalLong declaredSizeBytes) {
     public UploadOptions {
@@ -29,12 +30,12 @@ public record UploadOptions(UploadChannel channel, Optional<String> expectedSha2
         }
     }
 
-    /** An upload through the API with nothing to match. */
+    /** Creates options for an upload through the API with nothing to match. */
     public static UploadOptions api() {
         return new UploadOptions(UploadChannel.API, Optional.empty(), OptionalLong.empty());
     }
 
-    /** An upload through the customer portal of {@code sizeBytes} bytes. */
+    /** Creates options for an upload through the customer portal of {@code sizeBytes} bytes. */
     public static UploadOptions portal(long sizeBytes) {
         return new UploadOptions(UploadChannel.PORTAL, Optional.empty(), OptionalLong.of(sizeBytes));
     }

@@ -112,7 +112,7 @@ final class Uploader {
         }
     }
 
-    /** The message of a decompression failure without a trailing period, or its type when it has no message. */
+    /** Returns the message of a decompression failure without a trailing period, or its type without a message. */
     private static String describe(Throwable failure) {
         String message = failure.getMessage();
         if (message == null || message.isBlank()) {
@@ -122,7 +122,7 @@ final class Uploader {
     }
 
     /**
-     * The most bytes an upload may store, and how messages name the limit.
+     * The maximum number of bytes an upload may store, and how messages name the limit.
      *
      * @param name such as "image size limit" or "portal upload limit"
      * @param advice text appended to the message, starting with a separator, or empty

@@ -96,7 +96,7 @@ public final class S3Storage implements StorageBackend {
     }
 
     /**
-     * Returns the blob store of {@code region}. Its bucket must exist unless the builder was told to
+     * Returns the blob store of {@code region}. Its bucket must exist unless the builder was set to
      * {@link Builder#createMissingBuckets() create missing buckets}.
      *
      * @throws IllegalArgumentException when the naming rule gives an invalid bucket name, the metadata bucket, or
@@ -126,7 +126,7 @@ public final class S3Storage implements StorageBackend {
         });
     }
 
-    /** Returns the bucket that holds the blobs of {@code region}, by the rule the builder was given. */
+    /** Returns the bucket that contains the blobs of {@code region}, by the builder's naming rule. */
     public String bucketOf(RegionId region) {
         requireNonNull(region, "region");
         String bucket = regionBucketOverrides.get(region);
@@ -214,13 +214,13 @@ public final class S3Storage implements StorageBackend {
 
         private Builder() {}
 
-        /** The S3 client for every request. Required; the storage never closes it. */
+        /** Sets the S3 client for every request. Required, and the storage never closes it. */
         public Builder client(S3Client value) {
             this.client = requireNonNull(value, "client");
             return this;
         }
 
-        /** The bucket of the metadata documents. Required. */
+        /** Sets the bucket of the metadata documents. Required. */
         public Builder metadataBucket(String value) {
             checkBucketName(value, "metadata bucket");
             this.metadataBucket = value;
@@ -250,7 +250,7 @@ public final class S3Storage implements StorageBackend {
         }
 
         /**
-         * A prefix for every object key the storage writes, in every bucket, such as {@code image-storage/}. Empty
+         * Sets a prefix for every object key the storage writes, in every bucket, such as {@code image-storage/}. Empty
          * by default. At most 512 characters, with no control characters and no leading '/'.
          */
         public Builder keyPrefix(String value) {
@@ -266,7 +266,7 @@ public final class S3Storage implements StorageBackend {
         }
 
         /**
-         * The largest blob a put accepts, in bytes; 4,096 GiB by default. The part size must be large enough that
+         * Sets the largest blob a put accepts, in bytes; 4,096 GiB by default. The part size must be large enough that
          * such a blob fits in 10,000 parts.
          */
         public Builder maxBlobSize(long bytes) {
@@ -275,9 +275,9 @@ public final class S3Storage implements StorageBackend {
         }
 
         /**
-         * The size of each part of a multipart upload, in bytes. A blob smaller than one part is stored with a
+         * Sets the size of each part of a multipart upload, in bytes. A blob smaller than one part is stored with a
          * single PUT. By default it is the smallest whole number of MiB that fits the largest blob in 10,000
-         * parts: 420 MiB for 4,096 GiB, because 4,096 GiB / 10,000 = 419.43 MiB. A put holds at most
+         * parts: 420 MiB for 4,096 GiB, because 4,096 GiB / 10,000 = 419.43 MiB. A put keeps at most
          * {@code uploadConcurrency} parts in memory.
          */
         public Builder partSize(long bytes) {
@@ -285,19 +285,19 @@ public final class S3Storage implements StorageBackend {
             return this;
         }
 
-        /** How many parts of one put are in memory and in flight at once; 4 by default. */
+        /** Sets how many parts of one put are in memory and in flight at once; 4 by default. */
         public Builder uploadConcurrency(int value) {
             this.uploadConcurrency = value;
             return this;
         }
 
-        /** The size of each ranged GET of a download, in bytes; 8 MiB by default. */
+        /** Sets the size of each ranged GET of a download, in bytes; 8 MiB by default. */
         public Builder downloadChunkSize(long bytes) {
             this.downloadChunkSize = bytes;
             return this;
         }
 
-        /** How many ranged GETs of one open stream run ahead of the reader; 4 by default. */
+        /** Sets how many ranged GETs of one open stream run ahead of the reader; 4 by default. */
         public Builder downloadConcurrency(int value) {
             this.downloadConcurrency = value;
             return this;
@@ -313,13 +313,14 @@ public final class S3Storage implements StorageBackend {
             return this;
         }
 
-        /** The clock that {@link S3BlobStore#deleteUnfinishedUploads} measures upload ages with; UTC by default. */
+        /** Sets the clock that {@link S3BlobStore#deleteUnfinishedUploads} measures upload ages with; UTC by default.
+         */
         public Builder clock(Clock value) {
             this.clock = requireNonNull(value, "clock");
             return this;
         }
 
-        /** The page size of listings; package-private so that tests can page through a few objects. */
+        /** Sets the page size of listings. It is package-private so that tests can page through a few objects. */
         Builder listPageSize(int value) {
             if (value < 1 || value > 1000) {
                 throw new IllegalArgumentException("invalid list page size " + value + ": use 1 to 1000");
