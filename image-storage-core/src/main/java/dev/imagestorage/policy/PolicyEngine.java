@@ -317,8 +317,8 @@ public final class PolicyEngine {
     }
 
     /**
-     * Decides whether the caller may answer, for {@code member}, the membership in {@code image}. A suspended tenant
-     * may reject but not accept.
+     * Decides whether the caller may accept or reject, for {@code member}, the membership in {@code image}. A
+     * suspended tenant may reject but not accept.
      *
      * @param actor the caller's acting tenant
      * @param answer {@link MembershipStatus#ACCEPTED} or {@link MembershipStatus#REJECTED}

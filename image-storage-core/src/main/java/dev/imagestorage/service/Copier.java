@@ -39,7 +39,10 @@ final class Copier {
         this.clock = clock;
     }
 
-    /** Runs job {@code id} to its end. Never throws: every failure is recorded on the job. */
+    /**
+     * Runs job {@code id} to its end and records every failure of the copy on the job. Only a failure to read or
+     * update the job record itself propagates.
+     */
     void run(JobId id) {
         CopyJob job = repository.updateJob(id, current -> current.status() == CopyJobStatus.QUEUED
                 ? current.withStatus(CopyJobStatus.RUNNING, clock.instant())

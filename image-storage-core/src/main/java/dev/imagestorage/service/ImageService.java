@@ -66,7 +66,7 @@ import org.slf4j.LoggerFactory;
  * The facade a service links against. Every operation names its {@link Caller}; every operation that changes
  * something consults the {@link PolicyEngine} first and throws {@link OperationDeniedException}, carrying the decision,
  * when it is denied. Each such operation has a {@code check...} form that returns the same decision without acting,
- * and {@link #dryRun} tells what any of them would change.
+ * and {@link #dryRun} describes what any of them would change.
  *
  * <p>Instances are safe for use by many threads. Build one per process with {@link #builder()}.
  */
@@ -199,11 +199,11 @@ public final class ImageService {
         return updated;
     }
 
-    private static Standing changeStanding(Standing current, Standing wanted, String subject) {
+    private static Standing changeStanding(Standing current, Standing requested, String subject) {
         if (current == Standing.TERMINATED) {
             throw new IllegalStateException(subject + " is terminated; its standing can not change");
         }
-        return wanted;
+        return requested;
     }
 
     /**
